@@ -1,0 +1,382 @@
+"""The only module that knows durable-rules exists (see shared/notes/durable-rules.md).
+
+Translation. Each rule becomes up to three engine rules over one pattern each:
+`<n>.p` fires when `when` is definitely true and `check` definitely true (pass),
+`<n>.f` when `when` is definitely true and `check` definitely false (fail),
+`<n>.n` when `when` is definitely false (not applicable). "Definitely" is Kleene
+three-valued logic: a comparison on an absent field is neither true nor false, so if
+none of the three fires the outcome is `missing`. Every pattern tests `kind`, so no
+pattern can match the engine's own state fact.
+
+Facts. One engine fact per subject instance, holding only the fields the ruleset
+reads (the 255-property limit), with dates as ordinal days and text lengths, list
+counts and month offsets precomputed (the engine has no such functions).
+
+Calls. The low-level `durable_rules_engine` C API only (no Host, no durable.lang);
+a fresh sid per evaluation, deleted in `finally`; a guard fact that always fires so
+`delete_state` never meets a state where nothing fired; evaluations in flight per
+ruleset bounded well below the engine's 1024 live states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import durable_rules_engine as _dre
+
+from engine.conditions import (
+    All,
+    AnyOf,
+    Cmp,
+    Cond,
+    Contains,
+    Exists,
+    Field,
+    Not,
+    Quant,
+    Ref,
+    add_months,
+    canonical_place,
+    fields_of,
+)
+from engine.model import Regime, Rule
+
+MAX_IN_FLIGHT = 512  # live sids per ruleset; the engine's hard limit is 1024
+MAX_CONDITIONS_PER_PATTERN = 60  # the engine fails on assert above 64 on one fact at one point
+MAX_CONDITIONS_PER_KIND = 400  # above ~512 under one shared condition create_ruleset never returns
+MAX_FACT_PROPERTIES = 240  # the engine's limit is 255 properties per fact, nested leaves included
+CMP = {"eq": None, "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+NEG = {"eq": "$neq", "lt": "$gte", "le": "$gt", "gt": "$lte", "ge": "$lt"}
+GUARD_KIND = "__guard__"
+
+
+class CompileError(Exception):
+    """A policy the engine cannot run safely; the message names the rule."""
+
+
+class EngineError(Exception):
+    """The engine refused an evaluation (busy, or facts beyond its limits)."""
+
+
+def _ordinal(value: Any) -> Any:
+    return value.toordinal() if isinstance(value, dt.date) else value
+
+
+@dataclass
+class _KindPlan:
+    """What the engine fact of one instance kind must carry."""
+    paths: set[tuple[str, ...]] = field(default_factory=set)  # plain fields, relative to the instance
+    item_paths: dict[tuple[str, ...], set[tuple[str, ...]]] = field(default_factory=dict)  # lists of objects
+    derived: dict[str, tuple[str, tuple[str, ...], int]] = field(default_factory=dict)  # key -> (fn, path, n)
+    dates: set[tuple[str, ...]] = field(default_factory=set)
+    places: set[tuple[str, ...]] = field(default_factory=set)
+
+
+def _key(path: tuple[str, ...]) -> str:
+    return "__".join(path)
+
+
+class _Translator:
+    def __init__(self, rule: Rule, plan: _KindPlan):
+        self.rule = rule
+        self.plan = plan
+        self.count = 0
+
+    def fail(self, message: str) -> CompileError:
+        return CompileError(f"规则 {self.rule.id}（第 {self.rule.line} 行）：{message}")
+
+    def leaf(self, expr: dict) -> dict:
+        self.count += 1
+        return expr
+
+    def ref(self, f: Field, item: bool, months: int = 0) -> str:
+        if item:
+            if f.fn or months:
+                raise self.fail("列表项内的条件不支持文本长度、计数或按月推算（引擎限制）")
+            return "$i." + ".".join(f.path)
+        if f.fn or months:
+            name = f"{f.fn or 'm'}{months if months else ''}__{_key(f.path)}".replace("-", "_")
+            self.plan.derived[name] = (f.fn or "months", f.path, months)
+            return "d." + name
+        self.plan.paths.add(f.path)
+        if f.type == "date":
+            self.plan.dates.add(f.path)
+        if f.path[-1] in ("province", "city", "county", "region"):
+            self.plan.places.add(f.path)
+        return "v." + ".".join(f.path)
+
+    def note_item(self, lst: Field, inner: Cond) -> None:
+        wanted = self.plan.item_paths.setdefault(lst.path, set())
+        for f, _ in fields_of(inner):
+            wanted.add(f.path)
+
+    def truth(self, c: Cond, want: bool, item: bool = False) -> dict:
+        """Engine expression that holds when `c` is definitely `want`."""
+        if isinstance(c, Not):
+            return self.truth(c.item, not want, item)
+        if isinstance(c, All | AnyOf):
+            parts = [self.truth(x, want, item) for x in c.items]
+            conj = isinstance(c, All) == want
+            return {"$and" if conj else "$or": parts}
+        if isinstance(c, Exists):
+            return self.leaf({"$ex" if want else "$nex": {self.ref(c.field, item): 1}})
+        if isinstance(c, Contains):
+            key = self.ref(c.field, item)
+            if want:
+                return self.leaf({"$iany": {key: {"$i": _ordinal(c.value)}}})
+            # the derived count exists only when the list does, so no separate $ex is needed;
+            # keeping this a flat $or matters: an $or of 7+ branches that each hold an $or
+            # makes create_ruleset fail (error 113)
+            count = self.count_ref(c.field, item)
+            return {"$or": [self.leaf({count: 0}), self.leaf({"$iall": {key: {"$neq": {"$i": _ordinal(c.value)}}}})]}
+        if isinstance(c, Cmp):
+            return self.compare(c, want, item)
+        if isinstance(c, Quant):
+            if item:
+                raise self.fail("不支持嵌套的 every/some/none")
+            key = self.ref(c.field, False)
+            self.plan.paths.discard(c.field.path)
+            self.note_item(c.field, c.cond)
+            every = c.kind == "every"
+            if every == want:  # every/true or some/false: all items agree, or the list is empty
+                inner = self.truth(c.cond, want, item=True)
+                return {"$or": [self.leaf({self.count_ref(c.field, False): 0}), self.leaf({"$iall": {key: inner}})]}
+            # every/false or some/true: at least one item has the wanted truth value
+            return self.leaf({"$iany": {key: self.truth(c.cond, want, item=True)}})
+        raise self.fail(f"无法翻译的条件 {type(c).__name__}")
+
+    def count_ref(self, f: Field, item: bool) -> str:
+        return self.ref(Field(f.path, "count", "number"), item)
+
+    def compare(self, c: Cmp, want: bool, item: bool) -> dict:
+        left = self.ref(c.left, item)
+        guards: list[dict] = []
+        if isinstance(c.right, Ref):
+            r = c.right
+            rkey = self.ref(r.field, item, r.months)
+            guards.append(self.leaf({"$ex": {rkey: 1}}))
+            value: Any = {"$m": rkey}
+            if r.days:
+                value = {"$add" if r.days > 0 else "$sub": {"$l": value, "$r": abs(r.days)}}
+        else:
+            value = c.right.value
+        if c.op == "in":
+            values = [_ordinal(v) for v in value]
+            if want:
+                return {"$or": [self.leaf({left: v}) for v in values]}
+            return {"$and": [self.leaf({"$ex": {left: 1}})] + [self.leaf({"$neq": {left: v}}) for v in values]}
+        value = _ordinal(value)
+        if want:
+            test = {left: value} if c.op == "eq" else {CMP[c.op]: {left: value}}
+            parts = guards + [self.leaf(test)]
+        else:
+            parts = guards + [self.leaf({"$ex": {left: 1}}), self.leaf({NEG[c.op]: {left: value}})]
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _flatten(expr: dict) -> dict:
+    """Merge nested $and/$or of the same kind: fewer network nodes for the same test."""
+    for op in ("$and", "$or"):
+        if op in expr:
+            items: list[dict] = []
+            for sub in expr[op]:
+                sub = _flatten(sub)
+                items.extend(sub[op] if op in sub else [sub])
+            return items[0] if len(items) == 1 else {op: items}
+    return expr
+
+
+class CompiledRuleset:
+    """A regime compiled into one durable-rules ruleset, named by its content hash."""
+
+    _registry: dict[str, CompiledRuleset] = {}
+    _registry_lock = threading.Lock()
+
+    def __init__(self, regime: Regime):
+        self.regime = regime
+        self.plans: dict[str, _KindPlan] = {}
+        self.definition: dict[str, Any] = {GUARD_KIND: {"all": [{"m": {"kind": GUARD_KIND}}]}}
+        per_kind_conditions: dict[str, int] = {}
+        for n, rule in enumerate(regime.rules):
+            plan = self.plans.setdefault(rule.instance_kind, _KindPlan())
+            tr = _Translator(rule, plan)
+            kind_test = {"kind": rule.instance_kind}
+            variants: dict[str, list[dict]] = {}
+            if rule.when is not None:
+                wt, wf = tr.truth(rule.when, True), tr.truth(rule.when, False)
+                variants["p"] = [kind_test, wt, tr.truth(rule.check, True)]
+                variants["f"] = [kind_test, wt, tr.truth(rule.check, False)]
+                variants["n"] = [kind_test, wf]
+            else:
+                variants["p"] = [kind_test, tr.truth(rule.check, True)]
+                variants["f"] = [kind_test, tr.truth(rule.check, False)]
+            for suffix, parts in variants.items():
+                expr = _flatten({"$and": parts})
+                size = _size(expr)
+                if size > MAX_CONDITIONS_PER_PATTERN:
+                    raise tr.fail(f"条件过多（{size} 个，引擎上限约 64 个），请拆分为几条规则")
+                per_kind_conditions[rule.instance_kind] = per_kind_conditions.get(rule.instance_kind, 0) + size
+                self.definition[f"{n}.{suffix}"] = {"all": [{"m": expr}]}
+        for kind, total in per_kind_conditions.items():
+            if total > MAX_CONDITIONS_PER_KIND:
+                raise CompileError(f"规则集 {regime.id} 中主体 {kind} 的条件总数 {total} 超过引擎安全上限 "
+                                   f"{MAX_CONDITIONS_PER_KIND}，请精简或拆分规则集")
+        for kind, plan in self.plans.items():
+            props = len(plan.paths) + len(plan.derived) + 2
+            if props > MAX_FACT_PROPERTIES:
+                raise CompileError(f"规则集 {regime.id} 的主体 {kind} 需读取 {props} 个字段，超过引擎上限")
+        self.name = "r" + regime.hash.split(":")[-1][:32]
+        self._slots = threading.BoundedSemaphore(MAX_IN_FLIGHT)
+        self._handle = self._create()
+
+    def _create(self) -> int:
+        with self._registry_lock:
+            existing = self._registry.get(self.name)
+            if existing is not None:
+                return existing._handle
+            try:
+                handle = _dre.create_ruleset(self.name, json.dumps(self.definition, ensure_ascii=False))
+            except Exception as exc:  # the C extension raises bare Exceptions with C error codes
+                raise CompileError(self._culprit(exc)) from None
+            self._registry[self.name] = self
+            return handle
+
+    def _culprit(self, exc: Exception) -> str:
+        """Name the rule the engine refused, by compiling each rule alone (error path only)."""
+        guard = {GUARD_KIND: self.definition[GUARD_KIND]}
+        for name, body in self.definition.items():
+            if name == GUARD_KIND:
+                continue
+            trial = f"{self.name}_trial_{name.replace('.', '_')}"
+            try:
+                _dre.create_ruleset(trial, json.dumps({**guard, name: body}, ensure_ascii=False))
+            except Exception:
+                rule = self.regime.rules[int(name.split(".")[0])]
+                return (f"规则 {rule.id}（第 {rule.line} 行）超出规则引擎的能力（{exc}）：条件嵌套过深，"
+                        "例如 any 下有 7 个以上各含 any 的 all；请拆分为几条规则")
+        return f"规则集 {self.regime.id} 无法编译（{exc}）"
+
+    # ---------------------------------------------------------------- facts
+
+    def engine_fact(self, kind: str, key: int, data: dict) -> dict:
+        plan = self.plans.get(kind)
+        fact: dict[str, Any] = {"kind": kind, "id": str(key)}
+        if plan is None:
+            return fact
+        values: dict[str, Any] = {}
+        for path in plan.paths:
+            value = _get(data, path)
+            if value is None:
+                continue
+            if path in plan.dates:
+                value = dt.date.fromisoformat(value).toordinal()
+            elif path in plan.places and isinstance(value, str):
+                value = canonical_place(value)
+            _put(values, path, value)
+        for lst_path, wanted in plan.item_paths.items():
+            items = _get(data, lst_path)
+            if not isinstance(items, list):
+                continue
+            projected = []
+            for item in items:
+                row: dict[str, Any] = {}
+                for p in wanted:
+                    v = _get(item, p)
+                    if v is not None:
+                        if p[-1] in ("province", "city", "county") and isinstance(v, str):
+                            v = canonical_place(v)
+                        _put(row, p, v)
+                projected.append(row)
+            _put(values, lst_path, projected)
+        derived: dict[str, Any] = {}
+        for name, (fn, path, months) in plan.derived.items():
+            value = _get(data, path)
+            if value is None:
+                continue
+            if fn == "len":
+                derived[name] = len(value)
+            elif fn == "count":
+                derived[name] = len(value)
+            else:
+                derived[name] = add_months(dt.date.fromisoformat(value), months).toordinal()
+        fact["v"] = values
+        fact["d"] = derived
+        return fact
+
+    # ---------------------------------------------------------------- evaluation
+
+    def run(self, instances: Iterable[tuple[str, int, dict]]) -> dict[tuple[int, int], str]:
+        """Evaluate instances (kind, key, data); returns {(rule index, key): pass|fail|not_applicable}."""
+        sid = uuid.uuid4().hex
+        facts = [self.engine_fact(kind, key, data) for kind, key, data in instances]
+        facts.append({"kind": GUARD_KIND, "id": "guard"})
+        for fact in facts:
+            fact["sid"] = sid
+        payload = json.dumps(facts, ensure_ascii=False)
+        if not self._slots.acquire(timeout=30):
+            raise EngineError("规则引擎繁忙，请稍后重试")
+        outcomes: dict[tuple[int, int], str] = {}
+        try:
+            try:
+                _, state = _dre.assert_facts(self._handle, payload)
+            except Exception as exc:
+                raise EngineError(f"规则引擎拒绝了这些事实：{exc}") from None
+            result = _dre.start_action_for_state(self._handle, state)
+            names = {"p": "pass", "f": "fail", "n": "not_applicable"}
+            while result:
+                for name, match in json.loads(result[1]).items():
+                    if name != GUARD_KIND:
+                        index, _, suffix = name.partition(".")
+                        outcomes[(int(index), int(match["m"]["id"]))] = names[suffix]
+                result = _dre.complete_and_start_action(self._handle, state)
+                result = (None, result) if result else None
+        finally:
+            try:
+                _dre.delete_state(self._handle, sid)
+            finally:
+                self._slots.release()
+        return outcomes
+
+
+def _size(expr: Any) -> int:
+    if isinstance(expr, dict):
+        if "$and" in expr or "$or" in expr:
+            return sum(_size(x) for x in (expr.get("$and") or expr.get("$or")))
+        if "$iall" in expr or "$iany" in expr:
+            inner = next(iter((expr.get("$iall") or expr.get("$iany")).values()))
+            return 1 + (_size(inner) if isinstance(inner, dict) and ("$and" in inner or "$or" in inner) else 0)
+        return 1
+    return 1
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def _put(target: dict, path: tuple[str, ...], value: Any) -> None:
+    for part in path[:-1]:
+        target = target.setdefault(part, {})
+    target[path[-1]] = value
+
+
+def compile_ruleset(regime: Regime) -> CompiledRuleset:
+    """Compile (or reuse, by content hash) the engine ruleset of a regime."""
+    existing = CompiledRuleset._registry.get("r" + regime.hash.split(":")[-1][:32])
+    if existing is not None and existing.regime.hash == regime.hash:
+        return existing
+    return CompiledRuleset(regime)
+
+
+def live_states() -> int:
+    """Evaluations currently holding an engine state, over all rulesets (for soak reports)."""
+    return sum(MAX_IN_FLIGHT - rs._slots._value for rs in CompiledRuleset._registry.values())

@@ -1,0 +1,89 @@
+"""Evaluate facts against a regime: split facts into subject instances, run a backend.
+
+A backend maps instances to outcomes {(rule index, instance key): pass|fail|not_applicable};
+whatever it leaves out is `missing`. The default backend is durable-rules (through
+engine.durable_adapter); `reference` is the plain-Python oracle when it is installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from engine.model import SUBJECT_PREFIX, Regime
+
+Backend = Callable[[Regime, list["Instance"]], dict[tuple[int, int], str]]
+
+
+@dataclass(frozen=True)
+class Instance:
+    kind: str  # "expert", "project", "project.served_units", ...
+    key: int  # unique within one evaluation; the engine fact id
+    data: dict[str, Any]
+    prefix: str  # fact path of this instance, e.g. "experts[2]" or "project.served_units[0]"
+    subject_id: str
+
+
+def subject_instances(regime: Regime, facts: dict[str, Any]) -> tuple[list[Instance], dict[str, str]]:
+    """Instances of every kind the regime's rules read, for the subjects present in the facts.
+
+    Also returns, for each `subject.list` kind whose list is absent, the parent path and id,
+    so a per-item rule can still report the list itself as missing.
+    """
+    kinds = {rule.instance_kind for rule in regime.rules}
+    out: list[Instance] = []
+    absent_lists: dict[str, str] = {}
+
+    def add(kind: str, data: dict, prefix: str, subject_id: str) -> None:
+        out.append(Instance(kind, len(out), data, prefix, subject_id))
+
+    for subject, key in SUBJECT_PREFIX.items():
+        value = facts.get(key)
+        if value is None:
+            continue
+        if subject == "expert":
+            for i, expert in enumerate(value):
+                add("expert", expert, f"experts[{i}]", str(expert.get("id") or expert.get("name") or f"experts[{i}]"))
+            continue
+        sid = str(value.get("id") or value.get("name") or value.get("county") or value.get("city")
+                  or value.get("recommender") or subject)
+        if subject in kinds:
+            add(subject, value, key, sid)
+        for kind in sorted(k for k in kinds if k.startswith(subject + ".")):
+            list_name = kind.split(".", 1)[1]
+            items = value.get(list_name)
+            if not isinstance(items, list):
+                absent_lists[kind] = sid
+                continue
+            for i, item in enumerate(items):
+                add(kind, item, f"{key}.{list_name}[{i}]", str(item.get("name") or f"{sid}/{list_name}[{i}]"))
+    return out, absent_lists
+
+
+def durable_backend(regime: Regime, instances: list[Instance]) -> dict[tuple[int, int], str]:
+    from engine.durable_adapter import compile_ruleset
+
+    return compile_ruleset(regime).run((i.kind, i.key, i.data) for i in instances)
+
+
+BACKENDS: dict[str, Backend] = {"durable": durable_backend}
+
+
+def backend(name: str) -> Backend:
+    if name == "reference" and name not in BACKENDS:
+        from engine import reference  # noqa: F401  registers itself
+    if name not in BACKENDS:
+        raise ValueError(f"未知的求值引擎 '{name}'（可用：{', '.join(sorted(BACKENDS))}）")
+    return BACKENDS[name]
+
+
+def evaluate(regime: Regime, facts: dict[str, Any], as_of: dt.date | None = None,
+             engine: str = "durable") -> dict[str, Any]:
+    """The evaluation result of CONTRACT.md for validated facts."""
+    from engine.explain import build_result
+
+    instances, absent_lists = subject_instances(regime, facts)
+    outcomes = backend(engine)(regime, instances)
+    return build_result(regime, instances, absent_lists, outcomes, as_of or dt.date.today())

@@ -1,0 +1,125 @@
+"""Load and validate a facts document (DOMAIN §4) against `schemas/facts.schema.json`.
+
+Every problem becomes one Chinese message that starts with the field's path
+(`experts[0].title: ...`); jsonschema's English wording never reaches the user.
+The document is returned exactly as parsed: validation never changes user input.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import math
+import os
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, validators
+
+from engine import yamlio
+from engine.schema_errors import schema_messages
+
+MAX_BYTES = 10_000_000  # a facts file is a few kilobytes; refuse anything absurd before parsing
+
+
+
+class FactsError(Exception):
+    """Bad facts input; `.errors` holds one Chinese message per problem."""
+
+    def __init__(self, errors: Iterable[str]):
+        self.errors: list[str] = list(errors)
+        super().__init__("\n".join(self.errors))
+
+    def __str__(self) -> str:
+        return "\n".join(self.errors)
+
+
+def _finite_number(checker: Any, instance: object) -> bool:
+    # NaN compares false with every bound, so `minimum`/`maximum` alone would let `.nan` through.
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number") and math.isfinite(instance)  # type: ignore[arg-type]
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
+)
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    text = (resources.files("engine") / "schemas" / "facts.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@functools.cache
+def _validator() -> Any:
+    return _Validator(_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def facts_schema() -> dict[str, Any]:
+    """The facts JSON Schema (a copy: callers may change it without harming validation)."""
+    return copy.deepcopy(_schema())
+
+
+def validate_facts(data: object) -> list[str]:
+    """Chinese messages for everything wrong with `data`; empty when it is a valid facts document.
+
+    `None` (an empty YAML document) counts as a document with no subjects.
+    """
+    if data is None:
+        return []
+    return [message for _, message in schema_messages(_validator(), data)]
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+
+
+def load_facts_text(text: str, filename: str = "<facts>") -> dict[str, Any]:
+    """Parse YAML or JSON facts and validate them; raise FactsError naming file, line and field."""
+    if len(text) > MAX_BYTES:
+        raise FactsError([f"{filename}: 文件过大（超过 {MAX_BYTES} 个字符）"])
+    try:
+        document = yamlio.load(text)
+    except yamlio.YamlError as err:
+        raise FactsError([err.at(filename)]) from None
+    except RecursionError:
+        raise FactsError([f"{filename}: 嵌套层次过深，无法解析"]) from None
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise FactsError([f"{filename}: 无法解析的值：{exc}"]) from None
+    if document.data is None:
+        return {}
+    problems = schema_messages(_validator(), document.data)
+    if problems:
+        errors = []
+        for path, message in problems:
+            line, col = document.position(path)
+            errors.append(f"{filename}:{line}:{col}: {message}")
+        raise FactsError(errors)
+    return document.data
+
+
+def load_facts_file(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a UTF-8 YAML/JSON facts file and validate it; every failure is a FactsError."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise FactsError([f"{name}: 找不到文件"]) from None
+    except IsADirectoryError:
+        raise FactsError([f"{name}: 这是一个目录，不是事实文件"]) from None
+    except PermissionError:
+        raise FactsError([f"{name}: 没有读取该文件的权限"]) from None
+    except OSError as exc:
+        raise FactsError([f"{name}: 无法读取文件（{exc.strerror or exc}）"]) from None
+    if len(raw) > MAX_BYTES:
+        raise FactsError([f"{name}: 文件过大（超过 {MAX_BYTES} 字节）"])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise FactsError([f"{name}:{line}: 文件不是有效的 UTF-8 编码（第 {exc.start + 1} 字节）"]) from None
+    return load_facts_text(text, name)

@@ -1,0 +1,206 @@
+"""Validate a policy file and build its Regime: schema, lint, conditions, citations.
+
+Every problem becomes one `file:line:col: message` line; nothing here raises past
+`PolicyError`, so the CLI and the service can show the list and carry on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import string
+from functools import cache
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from engine import yamlio
+from engine.conditions import ConditionError, canonical_place, parse_condition, subject_schema
+from engine.facts import facts_schema
+from engine.model import Document, Regime, Rule, Source
+from engine.schema_errors import schema_messages
+from engine.topics import ALL_TOPICS
+
+MAX_RULES = 2000
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class PolicyError(Exception):
+    """A policy that cannot be used; `.errors` holds `file:line:col: message` lines."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@cache
+def policy_schema() -> dict:
+    text = (resources.files("engine") / "schemas" / "policy.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def content_hash(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class _Collector:
+    def __init__(self, filename: str, doc: yamlio.Document):
+        self.filename = filename
+        self.doc = doc
+        self.errors: list[str] = []
+
+    def add(self, path: yamlio.Path, message: str) -> None:
+        line, col = self.doc.position(path)
+        self.errors.append(f"{self.filename}:{line}:{col}: {message}")
+
+
+def load_regime_text(text: str, filename: str, base_dir: FsPath | None = None,
+                     check_quotes: bool = True) -> Regime:
+    """Parse and validate policy YAML text; raise PolicyError listing every problem found."""
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        raise PolicyError([f"{filename}: 文件过大（超过 {MAX_FILE_BYTES // 1024} KiB）"])
+    try:
+        doc = yamlio.load(text)
+    except yamlio.YamlError as exc:
+        raise PolicyError([exc.at(filename)]) from None
+    out = _Collector(filename, doc)
+    data = doc.data
+    for path, message in schema_messages(Draft202012Validator(
+            policy_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER), data):
+        out.add(path, message)
+    if out.errors:
+        raise PolicyError(out.errors)
+    if len(data["rules"]) > MAX_RULES:
+        raise PolicyError([f"{filename}:1:1: 规则过多（{len(data['rules'])} 条，上限 {MAX_RULES}）"])
+    if data.get("issued") is None and not data.get("date_note"):
+        out.add(("issued",), "原文未载明发布日期时，须在 date_note 中说明 effective_from 的依据")
+
+    documents = [
+        Document(d["short"], d["name"], d.get("number"),
+                 dt.date.fromisoformat(d["issued"]) if d.get("issued") else None)
+        for d in data["documents"]
+    ]
+    by_short = {d.short: d for d in documents}
+    source_text = None
+    if check_quotes:
+        src = (base_dir or FsPath(".")) / data["source_text"]
+        try:
+            source_text = squash(src.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            out.add(("source_text",), f"无法读取原文文本 {src}：{exc.__class__.__name__}")
+
+    schema = facts_schema()
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(data["rules"]):
+        where = ("rules", i)
+        rid = raw["id"]
+        if rid in seen:
+            out.add(where + ("id",), f"规则编号 '{rid}' 重复（第 {seen[rid] + 1} 条已使用）")
+        seen.setdefault(rid, i)
+        if raw["topic"] not in ALL_TOPICS:
+            out.add(where + ("topic",), f"未知主题 '{raw['topic']}'：新增主题须登记在 engine/topics.py 并在 "
+                                        "policies/README.md 说明理由")
+        if raw["source"]["document"] not in by_short:
+            out.add(where + ("source", "document"),
+                    f"source.document '{raw['source']['document']}' 不在 documents 的简称中"
+                    f"（{', '.join(by_short)}）")
+        if raw["kind"] == "entitlement" and raw["severity"] != "info":
+            out.add(where + ("severity",), "权益（entitlement）规则的 severity 应为 info")
+        if raw.get("each") and raw["subject"] != "project":
+            out.add(where + ("each",), "each 目前只用于 project 主体下的列表")
+        if source_text is not None and squash(raw["source"]["quote"]) not in source_text:
+            out.add(where + ("source", "quote"), f"引文在原文 {data['source_text']} 中找不到（已忽略空白）："
+                                                  f"{raw['source']['quote'][:40]}")
+        params = raw.get("params") or {}
+        used: set[str] = set()
+        conds = {}
+        for key in ("when", "check"):
+            if key in raw:
+                try:
+                    conds[key], names = parse_condition(schema, raw["subject"], raw.get("each"), raw[key],
+                                                        params, where + (key,))
+                    used |= names
+                except ConditionError as exc:
+                    out.add(exc.path, exc.message)
+        for name in sorted(set(params) - used):
+            out.add(where + ("params", name), f"参数 '{name}' 已定义但条件中未使用")
+        _check_template(out, where, raw, params)
+        if "check" not in conds or ("when" in raw and "when" not in conds):
+            continue
+        doc_ref = by_short.get(raw["source"]["document"])
+        rules.append(Rule(
+            id=f"{data['id']}/{rid}", local_id=rid, title=raw.get("title", rid), topic=raw["topic"],
+            subject=raw["subject"], each=raw.get("each"), kind=raw["kind"], severity=raw["severity"],
+            params=params, when=conds.get("when"), check=conds["check"], message=raw["message"],
+            source=Source(_document_label(doc_ref) if doc_ref else raw["source"]["document"],
+                          raw["source"]["clause"], raw["source"]["quote"]),
+            line=doc.position(where)[0],
+        ))
+    if out.errors:
+        raise PolicyError(out.errors)
+    return Regime(
+        id=data["id"], region=data["region"], region_name=canonical_place(data["region_name"]),
+        edition=data["edition"], title=data["title"], issuer=data["issuer"], documents=documents,
+        issued=dt.date.fromisoformat(data["issued"]) if data.get("issued") else None,
+        effective_from=dt.date.fromisoformat(data["effective_from"]), kind=data["kind"],
+        version=data["version"], source_path=data["source_text"], rules=rules, hash=content_hash(data),
+        path=filename, date_note=data.get("date_note", ""), data=data,
+    )
+
+
+def _document_label(doc: Document) -> str:
+    return doc.number or f"《{doc.name}》"
+
+
+def _check_template(out: _Collector, where: yamlio.Path, raw: dict, params: dict) -> None:
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(raw["message"]) if name is not None]
+    except ValueError as exc:
+        out.add(where + ("message",), f"message 模板格式错误：{exc}（字面花括号请写成 {{{{ 或 }}}}）")
+        return
+    scope = subject_schema(facts_schema(), raw["subject"])
+    for name in names:
+        base, _, fn = name.partition("|")
+        if fn and fn not in ("len", "count"):
+            out.add(where + ("message",), f"message 中未知的过滤器 '|{fn}'（可用 |len、|count）")
+        if base in params:
+            continue
+        node: Any = scope
+        if raw.get("each"):
+            node = node.get("properties", {}).get(raw["each"], {}).get("items", {})
+        ok = True
+        for part in base.split("."):
+            props = node.get("properties", {}) if isinstance(node, dict) else {}
+            if part not in props:
+                ok = False
+                break
+            node = props[part]
+            if "$ref" in node:
+                node = {}
+        if not ok:
+            out.add(where + ("message",), f"message 中的 {{{name}}} 既不是参数也不是该主体的字段")
+
+
+def load_regime_file(path: str | FsPath, check_quotes: bool = True) -> Regime:
+    path = FsPath(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError([f"{path}: 无法读取文件（{exc.strerror or exc}）"]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise PolicyError([f"{path}: 文件过大（超过 {MAX_FILE_BYTES // 1024} KiB）"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError([f"{path}: 不是 UTF-8 编码的文本（第 {exc.start} 字节）"]) from None
+    return load_regime_text(text, str(path), path.parent, check_quotes)

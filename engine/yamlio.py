@@ -1,0 +1,122 @@
+"""Read YAML (and JSON, a subset of it) keeping every node's line and column.
+
+Dates stay strings: PyYAML would otherwise build `date` objects and crash on an
+impossible date such as 2026-02-30 before any validator could name the field.
+Duplicate keys and aliases are refused: the first silently loses data, the second
+allows alias bombs and is never needed in a policy or a facts file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+MAX_NODES = 200_000
+
+
+class YamlError(Exception):
+    """A syntax or structure error at a known position (1-based line and column)."""
+
+    def __init__(self, message: str, line: int | None = None, col: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+    def at(self, filename: str) -> str:
+        if self.line is None:
+            return f"{filename}: {self.message}"
+        return f"{filename}:{self.line}:{self.col}: {self.message}"
+
+
+@dataclass
+class Document:
+    data: Any
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path) -> tuple[int, int]:
+        """Line and column of the deepest node of `path` that exists in the file."""
+        path = tuple(path)
+        while path and path not in self.positions:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def load(text: str) -> Document:
+    """Parse one YAML document; raise YamlError with a Chinese message on any problem."""
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = exc.problem or exc.context or "无法解析"
+            line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            raise YamlError(f"YAML 语法错误：{problem}", line, col) from None
+        except yaml.YAMLError as exc:
+            raise YamlError(f"YAML 语法错误：{exc}") from None
+        if root is None:
+            return Document(None, {(): (1, 1)})
+        positions: dict[Path, tuple[int, int]] = {}
+        seen: set[int] = set()
+
+        def walk(node: yaml.Node, path: Path) -> Any:
+            if id(node) in seen:
+                raise YamlError("不支持 YAML 别名（&锚点 / *引用），请直接写出内容", *_mark(node))
+            seen.add(id(node))
+            if len(seen) > MAX_NODES:
+                raise YamlError(f"文件过大：超过 {MAX_NODES} 个节点", *_mark(node))
+            positions[path] = _mark(node)
+            if isinstance(node, yaml.MappingNode):
+                out: dict[Any, Any] = {}
+                for key_node, value_node in node.value:
+                    if not isinstance(key_node, yaml.ScalarNode):
+                        raise YamlError("键必须是简单文本", *_mark(key_node))
+                    key = loader.construct_object(key_node)
+                    if not isinstance(key, str):
+                        key = str(key)
+                    if key in out:
+                        raise YamlError(f"重复的键 '{key}'", *_mark(key_node))
+                    if key == "<<":
+                        raise YamlError("不支持 YAML 合并键 '<<'", *_mark(key_node))
+                    out[key] = walk(value_node, path + (key,))
+                return out
+            if isinstance(node, yaml.SequenceNode):
+                return [walk(item, path + (i,)) for i, item in enumerate(node.value)]
+            try:
+                return loader.construct_object(node)
+            except yaml.YAMLError as exc:
+                raise YamlError(f"无法解析的值：{exc}", *_mark(node)) from None
+
+        return Document(walk(root, ()), positions)
+    finally:
+        loader.dispose()
+
+
+def path_text(path: Path) -> str:
+    """('experts', 0, 'title') -> 'experts[0].title'"""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(根)"

@@ -1,0 +1,94 @@
+"""Helpers shared by rule tests and the Gherkin step definitions."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.evaluate import evaluate
+from engine.facts import load_facts_file, validate_facts
+from engine.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@functools.cache
+def registry() -> Registry:
+    reg = Registry.load()
+    assert not reg.errors, reg.errors
+    return reg
+
+
+@functools.cache
+def _example(regime_id: str, name: str) -> dict:
+    return load_facts_file(ROOT / "examples" / regime_id / f"{name}.yaml")
+
+
+def example(regime_id: str, name: str = "compliant") -> dict:
+    """A fresh copy of examples/<regime>/<name>.yaml, safe to modify."""
+    return copy.deepcopy(_example(regime_id, name))
+
+
+def _parts(path: str) -> list[str | int]:
+    return [int(i) if i else k for k, i in _PART.findall(path)]
+
+
+def set_path(facts: dict, path: str, value: Any) -> dict:
+    """set_path(f, "experts[0].title", "senior"); creates intermediate objects as needed."""
+    parts = _parts(path)
+    node: Any = facts
+    for part, nxt in zip(parts, parts[1:], strict=False):
+        if isinstance(part, int):
+            node = node[part]
+        else:
+            node = node.setdefault(part, [] if isinstance(nxt, int) else {})
+    node[parts[-1]] = value
+    return facts
+
+
+def delete_path(facts: dict, path: str) -> dict:
+    parts = _parts(path)
+    node: Any = facts
+    for part in parts[:-1]:
+        node = node[part]
+    del node[parts[-1]]
+    return facts
+
+
+def parse_value(text: str) -> Any:
+    """A step's value, written as YAML: 3, 2.5, true, intermediate, [a, b]; dates stay text."""
+    from engine import yamlio
+
+    return yamlio.load(text).data
+
+
+def check(regime_id: str, facts: dict, as_of: dt.date | None = None, engine: str = "durable") -> dict:
+    errors = validate_facts(facts)
+    assert not errors, errors
+    return evaluate(registry().get(regime_id), facts, as_of or dt.date(2026, 6, 1), engine=engine)
+
+
+def results_for(result: dict, rule: str, subject_id: str | None = None) -> list[dict]:
+    full = rule if "/" in rule else f"{result['regime']['id']}/{rule}"
+    found = [r for r in result["results"] if r["rule"] == full
+             and (subject_id is None or r["subject_id"] == subject_id)]
+    assert found, f"no result for {full} {subject_id or ''}; rules: {sorted({r['rule'] for r in result['results']})}"
+    return found
+
+
+def outcome(result: dict, rule: str, subject_id: str | None = None) -> str:
+    """The single outcome of `rule` (for `subject_id`); fails if instances disagree."""
+    outcomes = {r["outcome"] for r in results_for(result, rule, subject_id)}
+    assert len(outcomes) == 1, f"{rule}: instances disagree: {outcomes}"
+    return outcomes.pop()
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
