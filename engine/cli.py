@@ -238,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*")
     s.set_defaults(func=cmd_validate)
 
+    from engine import cli_compare, cli_service  # their commands live beside the engine code they drive
+
+    cli_compare.add_commands(sub, fmt)
+    cli_service.add_commands(sub, fmt)
+
     s = sub.add_parser("serve", help="启动 HTTP 服务")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)

@@ -1,6 +1,8 @@
 """The condition language: parse a rule's `when` / `check` YAML into a typed tree.
 
-The tree (IR) is what both evaluators read. Operators that are sugar (`ne`, `not_in`,
+The tree (IR) is what both evaluators read. `exists: p` is two-valued (absent is false,
+for `when`); `provided: p` is true when present and unknown when absent, so a required
+fact that was not given comes out `missing`, naming it, rather than `fail`. Operators that are sugar (`ne`, `not_in`,
 `contains_all`, `max_length`, `none`, ...) are lowered here to a handful of node kinds,
 so each evaluator only implements: All, Any, Not, Exists, Cmp, Contains, Quant.
 Field paths and enum values are checked against the facts schema, so a typo in a
@@ -86,6 +88,7 @@ class Contains:
 @dataclass(frozen=True)
 class Exists:
     field: Field
+    strict: bool = True  # False for `provided`: absent is unknown (missing), never false
 
 
 @dataclass(frozen=True)
@@ -267,10 +270,11 @@ class Parser:
         if "not" in node:
             self.only(node, {"not"}, path)
             return Not(self.parse(node["not"], path + ("not",)))
-        if "exists" in node:
-            self.only(node, {"exists"}, path)
-            parts, info = self.lookup(node["exists"], path + ("exists",))
-            return Exists(Field(parts, None, info.type))
+        for word in ("exists", "provided"):
+            if word in node:
+                self.only(node, {word}, path)
+                parts, info = self.lookup(node[word], path + (word,))
+                return Exists(Field(parts, None, info.type), strict=word == "exists")
         for quant in ("every", "some", "none"):
             if quant in node:
                 self.only(node, {quant, "check"}, path)
@@ -285,7 +289,7 @@ class Parser:
                 raise self.err("field 条件须且只能有一个运算符", path)
             op = ops.pop()
             return self.field_op(node["field"], op, node[op], path)
-        raise self.err(f"无法识别的条件，键为 {sorted(keys)}；应为 all/any/not/exists/every/some/none 或 field", path)
+        raise self.err(f"无法识别的条件，键为 {sorted(keys)}；应为 all/any/not/exists/provided/every/some/none 或 field", path)
 
     def only(self, node: dict, allowed: set[str], path: Path) -> None:
         extra = set(node) - allowed

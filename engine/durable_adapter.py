@@ -54,6 +54,7 @@ MAX_FACT_PROPERTIES = 240  # the engine's limit is 255 properties per fact, nest
 CMP = {"eq": None, "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 NEG = {"eq": "$neq", "lt": "$gte", "le": "$gt", "gt": "$lte", "ge": "$lt"}
 GUARD_KIND = "__guard__"
+NEVER_KIND = "__never__"  # no fact has this kind: a pattern branch that cannot match
 
 
 class CompileError(Exception):
@@ -125,6 +126,8 @@ class _Translator:
             conj = isinstance(c, All) == want
             return {"$and" if conj else "$or": parts}
         if isinstance(c, Exists):
+            if not want and not c.strict:
+                return {"kind": NEVER_KIND}  # `provided` is never definitely false: absent means missing
             return self.leaf({"$ex" if want else "$nex": {self.ref(c.field, item): 1}})
         if isinstance(c, Contains):
             key = self.ref(c.field, item)
@@ -144,11 +147,15 @@ class _Translator:
             self.plan.paths.discard(c.field.path)
             self.note_item(c.field, c.cond)
             every = c.kind == "every"
+            inner = _flatten(self.truth(c.cond, want, item=True))
             if every == want:  # every/true or some/false: all items agree, or the list is empty
-                inner = self.truth(c.cond, want, item=True)
-                return {"$or": [self.leaf({self.count_ref(c.field, False): 0}), self.leaf({"$iall": {key: inner}})]}
-            # every/false or some/true: at least one item has the wanted truth value
-            return self.leaf({"$iany": {key: self.truth(c.cond, want, item=True)}})
+                # CNF, one $iall per clause: iall(a and b) == iall(a) and iall(b)
+                alls = [self.leaf({"$iall": {key: _join("$or", clause)}}) for clause in _normal(inner, "$and", "$or")]
+                return {"$or": [self.leaf({self.count_ref(c.field, False): 0}), _join("$and", alls)]}
+            # every/false or some/true: some item has the wanted truth value. DNF, one $iany per
+            # conjunction: an $or inside $iany misfires in durable-rules 2.0.28 (tests/test_adapter.py)
+            return _join("$or", [self.leaf({"$iany": {key: _join("$and", conj)}})
+                                 for conj in _normal(inner, "$or", "$and")])
         raise self.fail(f"无法翻译的条件 {type(c).__name__}")
 
     def count_ref(self, f: Field, item: bool) -> str:
@@ -178,6 +185,24 @@ class _Translator:
         else:
             parts = guards + [self.leaf({"$ex": {left: 1}}), self.leaf({NEG[c.op]: {left: value}})]
         return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _join(op: str, items: list[dict]) -> dict:
+    return items[0] if len(items) == 1 else {op: items}
+
+
+def _normal(expr: dict, outer: str, inner: str) -> list[list[dict]]:
+    """DNF (outer=$or, inner=$and) or CNF (outer=$and, inner=$or) of an engine expression."""
+    if outer in expr:
+        return [group for sub in expr[outer] for group in _normal(sub, outer, inner)]
+    if inner in expr:
+        groups: list[list[dict]] = [[]]
+        for sub in expr[inner]:
+            groups = [g + h for g in groups for h in _normal(sub, outer, inner)]
+            if len(groups) > MAX_CONDITIONS_PER_PATTERN:
+                raise CompileError("列表条件展开后过大，请拆分规则")
+        return groups
+    return [[expr]]
 
 
 def _flatten(expr: dict) -> dict:
