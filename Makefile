@@ -17,7 +17,7 @@ run: install
 
 test: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -q
+	REGIMES_REQUIRE_COVERAGE=1 $(VENV)/bin/pytest -q
 
 lint: install
 	$(VENV)/bin/ruff check .

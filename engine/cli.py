@@ -176,6 +176,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     return VERDICT_EXIT[result["verdict"]]
 
 
+def cmd_coverage(path: Path, regimes: list) -> int:
+    from engine.coverage import gaps, load
+
+    if not path.exists():
+        raise BadInput(f"找不到覆盖率记录 {path}：请先运行 make test（测试会写出该文件）")
+    try:
+        seen = load(path)
+    except (ValueError, AttributeError, OSError):
+        raise BadInput(f"覆盖率记录 {path} 无法读取或已损坏：请重新运行 make test") from None
+    missing = gaps(seen, regimes)
+    table = Table(title="规则覆盖（测试中出现过的结果）")
+    for col in ("规则集", "规则数", "通过与不通过均已覆盖", "缺少"):
+        table.add_column(col, overflow="fold")
+    for regime in regimes:
+        lacking = {k: v for k, v in missing.items() if k.startswith(regime.id + "/")}
+        table.add_row(regime.id, str(len(regime.rules)), str(len(regime.rules) - len(lacking)),
+                      "\n".join(f"{k.split('/')[1]}: {', '.join(v)}" for k, v in lacking.items()) or "—")
+    _console().print(table)
+    return EXIT_INVALID_POLICY if missing else 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or policy_files(policies_dir())
     if not paths:
@@ -200,6 +221,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if errors:
         print(f"✗ {len(errors)} 个问题", file=sys.stderr)
         return EXIT_INVALID_POLICY
+    if args.coverage:
+        return cmd_coverage(Path(args.coverage), ok)
     return 0
 
 
@@ -236,6 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("validate", help="校验规则文件（结构、引文、引擎限制）")
     s.add_argument("paths", nargs="*")
+    s.add_argument("--coverage", nargs="?", const="test-artifacts/rule-coverage.json", metavar="FILE",
+                   help="并报告测试对每条规则的覆盖（读取 make test 写出的记录）")
     s.set_defaults(func=cmd_validate)
 
     from engine import cli_compare, cli_service  # their commands live beside the engine code they drive

@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.conditions import fields_of
 from engine.evaluate import Instance
+from engine.labels import label
 from engine.model import SUBJECT_PREFIX, Regime, Rule
 
 OUTCOME_ORDER = ("fail", "missing", "pass", "not_applicable")
@@ -51,7 +52,7 @@ def _show(value: Any) -> str:
         return str(int(value))
     if isinstance(value, list):
         return "、".join(_show(v) for v in value) or "无"
-    return str(value)
+    return str(label(value))
 
 
 class _Values(string.Formatter):

@@ -15,8 +15,10 @@ benefit.continuing_education benefit.title_promotion benefit.costs benefit.posit
 
 # Topics beyond DOMAIN §6; each has its one-line reason in policies/README.md as well.
 EXTRA_TOPICS: dict[str, str] = {
+    "application.priority": "上海2022、2026 申报遴选中的优先与直报渠道（基地优先、特贴专家项目可直报），与名额分列",
     "expert.willingness": "辽宁第七条、黑龙江三9 要求专家具有服务基层的意愿，与健康状况分列以便比较",
     "conduct.third_party": "辽宁第二十二条单独禁止转交第三方实施，与方案变更分列",
+    "secondment.trainee": "黑龙江二8 跟岗锻炼对象限于县以下专业技术骨干或急需紧缺人才，与锻炼时长分列",
 }
 
 ALL_TOPICS = DOMAIN_TOPICS | frozenset(EXTRA_TOPICS)

@@ -169,6 +169,11 @@ def _check_template(out: _Collector, where: yamlio.Path, raw: dict, params: dict
         out.add(where + ("message",), f"message 模板格式错误：{exc}（字面花括号请写成 {{{{ 或 }}}}）")
         return
     scope = subject_schema(facts_schema(), raw["subject"])
+    if raw.get("each"):
+        scope = scope.get("properties", {}).get(raw["each"], {}).get("items", {})
+    for clash in sorted(set(params) & set(scope.get("properties", {}))):
+        # {name} in a message would show the param, never the applicant's own value
+        out.add(where + ("params", clash), f"参数名 '{clash}' 与该主体的字段同名，请改名（如 required_{clash}）")
     for name in names:
         base, _, fn = name.partition("|")
         if fn and fn not in ("len", "count"):
@@ -176,8 +181,6 @@ def _check_template(out: _Collector, where: yamlio.Path, raw: dict, params: dict
         if base in params:
             continue
         node: Any = scope
-        if raw.get("each"):
-            node = node.get("properties", {}).get(raw["each"], {}).get("items", {})
         ok = True
         for part in base.split("."):
             props = node.get("properties", {}) if isinstance(node, dict) else {}

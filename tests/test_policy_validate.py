@@ -90,6 +90,11 @@ def test_lint_topic_document_entitlement_template():
     assert "{sesions}" in errors_of(text)[0]
 
 
+def test_param_named_like_a_field_is_refused():
+    text = HEADER + rule("r", "params: {sessions: 3}\ncheck: {field: sessions, le: $sessions}")
+    assert "参数名 'sessions' 与该主体的字段同名" in errors_of(text)[0]
+
+
 def test_aliases_are_refused():
     text = HEADER.replace("issuer: 测试厅", "issuer: &who 测试厅\nnotes: *who") + OK
     assert "不支持 YAML 别名" in errors_of(text)[0]
@@ -116,3 +121,12 @@ def test_validate_command_reports_file_line_col(tmp_path, capsys):
 def test_validate_command_passes_on_the_shipped_policies(capsys):
     assert main(["validate"]) == 0
     assert "liaoning-2026" in capsys.readouterr().out
+
+
+def test_every_extra_topic_has_its_reason_in_policies_readme():
+    from support import ROOT
+
+    from engine.topics import EXTRA_TOPICS
+
+    readme = (ROOT / "policies" / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{topic}`" in readme for topic in EXTRA_TOPICS)
