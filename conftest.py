@@ -1,7 +1,7 @@
 """Rule coverage: record every outcome each rule produced during the test run.
 
 Writes test-artifacts/rule-coverage.json at the end of the session and prints the
-rules that no test drove to both `pass` and `fail`; `regimes validate --coverage`
+rules that no test drove to each outcome they can produce (engine/coverage.py); `regimes validate --coverage`
 reads the same file. With REGIMES_REQUIRE_COVERAGE=1 (set by `make test`) a full run
 fails if any rule lacks either outcome.
 """
@@ -36,11 +36,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not _seen:
         return
     from engine.coverage import gaps
+    from engine.registry import Registry
 
     ARTIFACT.parent.mkdir(exist_ok=True)
     ARTIFACT.write_text(json.dumps({k: sorted(v) for k, v in sorted(_seen.items())}, ensure_ascii=False, indent=1),
                         encoding="utf-8")
-    missing = gaps(_seen)
+    missing = gaps(_seen, list(Registry.load(compile_engine=False).regimes.values()))
     session.config._regimes_gaps = missing  # type: ignore[attr-defined]
     full_run = not session.config.option.keyword and not session.config.args[1:] and \
         all(a in ("tests", "features") or a.endswith(("/tests", "/features")) for a in session.config.args)

@@ -1,20 +1,39 @@
-"""Policy coverage: which rules no test drove to both outcomes (pass and fail)."""
+"""Policy coverage: which rules no test drove to each outcome the rule can produce.
+
+A rule needs `pass` and `fail`; a rule whose check only asks for facts to be provided
+(`provided:`) can never be definitely false, so it needs `pass` and `missing` instead.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from engine.model import Regime
+from engine.conditions import All, AnyOf, Cond, Exists
+from engine.model import Regime, Rule
 
-NEEDED = ("pass", "fail")
+
+def can_fail(cond: Cond) -> bool:
+    if isinstance(cond, Exists):
+        return cond.strict
+    if isinstance(cond, All | AnyOf):
+        return any(can_fail(c) for c in cond.items) if isinstance(cond, All) else all(can_fail(c) for c in cond.items)
+    return True
 
 
-def gaps(seen: dict[str, set[str]], regimes: list[Regime] | None = None) -> dict[str, list[str]]:
-    """{rule id: outcomes never seen}; with `regimes`, rules never evaluated at all count too."""
-    rules = [r.id for regime in regimes for r in regime.rules] if regimes else sorted(seen)
-    return {rule: [o for o in NEEDED if o not in seen.get(rule, set())]
-            for rule in rules if any(o not in seen.get(rule, set()) for o in NEEDED)}
+def needed(rule: Rule) -> tuple[str, ...]:
+    return ("pass", "fail") if can_fail(rule.check) else ("pass", "missing")
+
+
+def gaps(seen: dict[str, set[str]], regimes: list[Regime]) -> dict[str, list[str]]:
+    """{rule id: outcomes it can produce that no test saw}, over every rule of `regimes`."""
+    out: dict[str, list[str]] = {}
+    for regime in regimes:
+        for rule in regime.rules:
+            lacking = [o for o in needed(rule) if o not in seen.get(rule.id, set())]
+            if lacking:
+                out[rule.id] = lacking
+    return out
 
 
 def load(path: Path) -> dict[str, set[str]]:

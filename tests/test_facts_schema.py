@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator
 
 from engine import facts
 from engine.facts import FactsError, facts_schema, load_facts_file, load_facts_text, validate_facts
+from engine.schema_errors import schema_messages
 
 VALID_YAML = """\
 project:
@@ -239,12 +240,12 @@ def test_required_message_names_the_missing_field():
     # so check the wording with a small schema through the same message builder.
     schema = {"type": "object", "properties": {"a": {"type": "object", "required": ["id"]}}}
     validator = facts._Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    assert facts._collect(validator, {"a": {}}) == [(("a", "id"), "a.id: 缺少必填字段 'id'")]
+    assert schema_messages(validator, {"a": {}}) == [(("a", "id"), "a.id: 缺少必填字段 'id'")]
 
 
 def test_unknown_rule_falls_back_to_chinese():
     validator = facts._Validator({"type": "object", "properties": {"n": {"multipleOf": 2}}})
-    assert facts._collect(validator, {"n": 3}) == [(("n",), "n: 不符合要求（规则 multipleOf）")]
+    assert schema_messages(validator, {"n": 3}) == [(("n",), "n: 不符合要求（规则 multipleOf）")]
 
 
 def test_messages_sorted_by_path(doc):

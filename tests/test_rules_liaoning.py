@@ -30,6 +30,7 @@ CASES = [
     ("project-level", None, {"project.level": "provincial"}, "pass"),
     ("project-level", None, {"project.level": "national"}, "fail"),
     ("project-direction", None, {"project.direction": "other"}, "pass"),
+    ("application-form", None, {"project.host_unit": "沈阳农业大学"}, "pass"),
     ("project-service-forms", None, {"project.service_forms": ["free_clinic"]}, "pass"),
     ("project-service-forms", None, {"project.service_forms": []}, "fail"),
     ("priority-key-counties", None, {"project.locations": [{"province": "辽宁", "provincial_key_county": True}]}, "pass"),
@@ -126,6 +127,12 @@ def test_served_units_absent_is_missing_and_named() -> None:
     entry = [r for r in result["results"] if r["rule"].endswith("served-unit-grassroots")]
     assert [e["outcome"] for e in entry] == ["missing"]
     assert entry[0]["missing"] == ["project.served_units"]
+    assert result["verdict"] == "incomplete"
+
+
+def test_direction_not_given_is_missing() -> None:
+    result = run({}, deletions=("project.direction",))
+    assert outcome(result, "project-direction") == "missing"
     assert result["verdict"] == "incomplete"
 
 
