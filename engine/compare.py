@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.conditions import All, AnyOf, Cmp, Cond, Const, Contains, Exists, Field, Not, Quant, Ref
 from engine.evaluate import evaluate
+from engine.labels import LABELS as VALUE_LABELS
 from engine.model import Regime, Rule
 from engine.registry import Registry, SelectionError
 from engine.topics import ALL_TOPICS, EXTRA_TOPICS
@@ -108,38 +109,6 @@ DATE_ACTIONS: dict[str, str] = {
     "report_submitted_on": "提交总结报告", "fund_report_on": "报告经费使用情况", "surplus_returned_on": "退回结余",
     "national_materials_submitted_on": "报送国家级材料", "activity_plan_submitted_on": "报送活动计划",
     "results_reported_on": "报送成果",
-}
-
-VALUE_LABELS: dict[str, str] = {
-    "national": "国家级", "provincial": "省级", "municipal": "市级", "ministerial": "部级",
-    "city": "市级", "county": "县级", "township": "乡镇",
-    "senior": "正高级", "associate_senior": "副高级", "intermediate": "中级", "junior": "初级", "none": "无职称",
-    "enterprise_innovation": "企业创新", "rural_revitalization": "乡村振兴", "medical_health": "医疗卫生",
-    "public_services": "公共服务", "education": "教育", "public_welfare": "公益", "other": "其他",
-    "open_competition": "揭榜挂帅", "decision_consulting": "决策咨询", "joint_research": "联合攻关",
-    "technical_guidance": "技术指导", "technology_promotion": "技术推广", "project_cooperation": "项目合作",
-    "achievement_transfer": "成果转化", "talent_training": "人才培训", "science_popularization": "科学普及",
-    "free_clinic": "义诊", "onsite": "现场服务", "remote": "远程服务", "short_posting": "短期挂职",
-    "enterprise": "企业", "public_institution": "事业单位", "village": "村", "community": "社区",
-    "economic_org": "经济组织", "social_org": "社会组织", "government_agency": "机关",
-    "goals": "服务目标", "content": "服务内容", "experts": "专家组成", "time_place": "时间地点", "schedule": "活动安排",
-    "budget": "经费预算", "safeguards": "保障措施", "expected_outcomes": "预期成效",
-    "fiscal": "财政资金", "self_raised": "自筹", "social": "社会资金",
-    "venue_equipment": "场地与设备租赁", "conference": "会务", "food_lodging": "食宿", "transport": "交通",
-    "materials": "资料", "expert_fees": "专家劳务费", "insurance": "保险", "training": "培训", "base_subsidy": "基地专家补贴",
-    "hospitality": "公务接待", "allowance": "津贴补贴", "gifts": "礼品礼金", "fixed_assets": "固定资产",
-    "unrelated": "无关费用", "academician": "院士", "special_allowance": "享受政府特殊津贴专家",
-    "outstanding_young": "优秀青年人才", "hundred_thousand_national": "百千万人才工程国家级人选",
-    "shanghai_leading": "上海领军人才", "returnee": "高层次留学回国人员", "postdoc": "博士后",
-    "national_outstanding": "国家级突出贡献专家", "changjiang": "长江学者", "distinguished_young": "杰出青年",
-    "major_talent_program": "重大人才工程人选", "major_research_task": "承担重大科研任务", "urgent_need": "急需紧缺人才",
-    "leading_talent_team": "领军人才梯队", "urban_teacher_to_rural": "城镇教师支教",
-    "tertiary_doctor_to_county": "三级医院医生下县",
-    "agri_technician_to_county": "农技人员下县", "high_tech_zone": "高新区", "economic_zone": "经济开发区",
-    "industrial_park": "产业园区", "startup_park": "创业园", "tech_demo_base": "科技示范基地",
-    "industrialization_demo_base": "产业化示范基地", "high_tech_enterprise": "高新技术企业",
-    "grassroots_research": "基层科研单位", "professional_association": "专业协会", "rural_cooperative": "农村合作组织",
-    "tech_intermediary": "科技中介", "team": "服务团", "base": "基地",
 }
 
 OP_SYMBOL = {"eq": "=", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "∈"}
