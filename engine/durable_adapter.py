@@ -73,7 +73,8 @@ def _ordinal(value: Any) -> Any:
 class _KindPlan:
     """What the engine fact of one instance kind must carry."""
     paths: set[tuple[str, ...]] = field(default_factory=set)  # plain fields, relative to the instance
-    item_paths: dict[tuple[str, ...], set[tuple[str, ...]]] = field(default_factory=dict)  # lists of objects
+    # one projected copy of a list of objects per quantifier: key -> (list path, item fields it reads)
+    item_lists: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = field(default_factory=dict)
     derived: dict[str, tuple[str, tuple[str, ...], int]] = field(default_factory=dict)  # key -> (fn, path, n)
     dates: set[tuple[str, ...]] = field(default_factory=set)
     places: set[tuple[str, ...]] = field(default_factory=set)
@@ -112,10 +113,18 @@ class _Translator:
             self.plan.places.add(f.path)
         return "v." + ".".join(f.path)
 
-    def note_item(self, lst: Field, inner: Cond) -> None:
-        wanted = self.plan.item_paths.setdefault(lst.path, set())
-        for f, _ in fields_of(inner):
-            wanted.add(f.path)
+    def item_list(self, lst: Field, inner: Cond) -> str:
+        """Engine key of a copy of the list holding only the fields this quantifier reads.
+
+        Inside $iall/$iany durable-rules 2.0.28 honours only the $or branch that tests an
+        item's last property, so items must carry nothing but the fields being tested."""
+        wanted = tuple(sorted({f.path for f, _ in fields_of(inner)}))
+        key = f"q{len(self.plan.item_lists)}__{_key(lst.path)}"
+        for existing, spec in self.plan.item_lists.items():
+            if spec == (lst.path, wanted):
+                return "q." + existing
+        self.plan.item_lists[key] = (lst.path, wanted)
+        return "q." + key
 
     def truth(self, c: Cond, want: bool, item: bool = False) -> dict:
         """Engine expression that holds when `c` is definitely `want`."""
@@ -143,14 +152,17 @@ class _Translator:
         if isinstance(c, Quant):
             if item:
                 raise self.fail("不支持嵌套的 every/some/none")
-            key = self.ref(c.field, False)
-            self.plan.paths.discard(c.field.path)
-            self.note_item(c.field, c.cond)
+            key = self.item_list(c.field, c.cond)
             every = c.kind == "every"
             inner = _flatten(self.truth(c.cond, want, item=True))
             if every == want:  # every/true or some/false: all items agree, or the list is empty
                 # CNF, one $iall per clause: iall(a and b) == iall(a) and iall(b)
-                alls = [self.leaf({"$iall": {key: _join("$or", clause)}}) for clause in _normal(inner, "$and", "$or")]
+                clauses = _normal(inner, "$and", "$or")
+                for clause in clauses:
+                    if len({_item_field(leaf) for leaf in clause}) > 1:
+                        raise self.fail("列表条件中“任一满足”跨越多个字段（如 every 下的 any、none 下的 all），"
+                                        "规则引擎对此判断不可靠；请改写，例如拆成几条规则")
+                alls = [self.leaf({"$iall": {key: _join("$or", clause)}}) for clause in clauses]
                 return {"$or": [self.leaf({self.count_ref(c.field, False): 0}), _join("$and", alls)]}
             # every/false or some/true: some item has the wanted truth value. DNF, one $iany per
             # conjunction: an $or inside $iany misfires in durable-rules 2.0.28 (tests/test_adapter.py)
@@ -185,6 +197,13 @@ class _Translator:
         else:
             parts = guards + [self.leaf({"$ex": {left: 1}}), self.leaf({NEG[c.op]: {left: value}})]
         return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _item_field(leaf: dict) -> str:
+    """The `$i.` field a leaf inside a list quantifier tests."""
+    text = json.dumps(leaf)
+    start = text.find('"$i.')
+    return text[start:text.find('"', start + 1)] if start >= 0 else "$i"
 
 
 def _join(op: str, items: list[dict]) -> dict:
@@ -253,7 +272,7 @@ class CompiledRuleset:
                 raise CompileError(f"规则集 {regime.id} 中主体 {kind} 的条件总数 {total} 超过引擎安全上限 "
                                    f"{MAX_CONDITIONS_PER_KIND}，请精简或拆分规则集")
         for kind, plan in self.plans.items():
-            props = len(plan.paths) + len(plan.derived) + 2
+            props = len(plan.paths) + len(plan.derived) + len(plan.item_lists) + 3
             if props > MAX_FACT_PROPERTIES:
                 raise CompileError(f"规则集 {regime.id} 的主体 {kind} 需读取 {props} 个字段，超过引擎上限")
         self.name = "r" + regime.hash.split(":")[-1][:32]
@@ -304,7 +323,8 @@ class CompiledRuleset:
             elif path in plan.places and isinstance(value, str):
                 value = canonical_place(value)
             _put(values, path, value)
-        for lst_path, wanted in plan.item_paths.items():
+        lists: dict[str, Any] = {}
+        for key, (lst_path, wanted) in plan.item_lists.items():
             items = _get(data, lst_path)
             if not isinstance(items, list):
                 continue
@@ -318,7 +338,7 @@ class CompiledRuleset:
                             v = canonical_place(v)
                         _put(row, p, v)
                 projected.append(row)
-            _put(values, lst_path, projected)
+            lists[key] = projected
         derived: dict[str, Any] = {}
         for name, (fn, path, months) in plan.derived.items():
             value = _get(data, path)
@@ -332,6 +352,7 @@ class CompiledRuleset:
                 derived[name] = add_months(dt.date.fromisoformat(value), months).toordinal()
         fact["v"] = values
         fact["d"] = derived
+        fact["q"] = lists
         return fact
 
     # ---------------------------------------------------------------- evaluation
