@@ -62,17 +62,17 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 def load(text: str) -> Document:
     """Parse one YAML document; raise YamlError with a Chinese message on any problem."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader rejects control characters here, before any node
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML 语法错误：{_problem(exc)}", *_position(exc)) from None
     try:
         try:
             root = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            problem = exc.problem or exc.context or "无法解析"
-            line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-            raise YamlError(f"YAML 语法错误：{problem}", line, col) from None
         except yaml.YAMLError as exc:
-            raise YamlError(f"YAML 语法错误：{exc}") from None
+            raise YamlError(f"YAML 语法错误：{_problem(exc)}", *_position(exc)) from None
+        except RecursionError:
+            raise YamlError("嵌套层次过深，无法解析") from None
         if root is None:
             return Document(None, {(): (1, 1)})
         positions: dict[Path, tuple[int, int]] = {}
@@ -103,12 +103,31 @@ def load(text: str) -> Document:
                 return [walk(item, path + (i,)) for i, item in enumerate(node.value)]
             try:
                 return loader.construct_object(node)
-            except yaml.YAMLError as exc:
-                raise YamlError(f"无法解析的值：{exc}", *_mark(node)) from None
+            except (yaml.YAMLError, ValueError) as exc:  # ValueError: an integer with thousands of digits
+                raise YamlError(f"无法解析的值：{str(exc)[:80]}", *_mark(node)) from None
 
-        return Document(walk(root, ()), positions)
+        try:
+            return Document(walk(root, ()), positions)
+        except RecursionError:
+            raise YamlError("嵌套层次过深，无法解析") from None
     finally:
         loader.dispose()
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return exc.problem or exc.context or "无法解析"
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"文件含有不允许的控制字符（{exc.character!r}）"
+    return str(exc)
+
+
+def _position(exc: yaml.YAMLError) -> tuple[int | None, int | None]:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if mark:
+            return mark.line + 1, mark.column + 1
+    return None, None
 
 
 def path_text(path: Path) -> str:

@@ -1,0 +1,350 @@
+"""The HTTP service of CONTRACT.md (FastAPI). `regimes serve` runs `service.app:app` under uvicorn.
+
+Configuration, all from the environment: REGIMES_POLICIES (policy directory),
+REGIMES_DATABASE_URL (decision log; default a SQLite file in the working directory),
+REGIMES_TOKENS (`auditor:TOKEN,staff:TOKEN`). Errors are `{"error", "errors": [{"field",
+"message"}]}` (service/errors.py); no input is meant to produce a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.evaluate import evaluate
+from engine.facts import validate_facts
+from engine.registry import Registry, SelectionError
+from engine.validate import PolicyError, load_regime_text
+from service import examples
+from service.auth import TokenTable, require
+from service.errors import (
+    ApiError,
+    BodyLimitMiddleware,
+    error_response,
+    facts_errors,
+    install_handlers,
+    policy_errors,
+)
+from service.models import (
+    CompareRequest,
+    CompareResponse,
+    DecisionRecord,
+    ErrorBody,
+    EvaluateRequest,
+    EvaluationResult,
+    Health,
+    ImpactResponse,
+    RegimeDetail,
+    RegimeSummary,
+    ReloadResponse,
+    ReplayRequest,
+    ReplayResponse,
+    parse_date,
+)
+from service.replay import ReplayError, impact, replay
+from service.state import RegistryHolder
+from service.store import Store
+
+log = logging.getLogger("regimes.service")
+
+DESCRIPTION = """专家服务基层政策规则服务：按规则集判定事实、比较各地规则、记录并复核每一次判定。
+
+角色：`evaluate`、`compare`、`matrix`、`diff`、`regimes`、`healthz` 无需令牌；`decisions` 与 `replay`
+需要 auditor 或 staff 令牌；`impact` 与 `admin/reload` 需要 staff 令牌（`Authorization: Bearer <令牌>`）。
+
+错误一律为 `{"error": 摘要, "errors": [{"field": 字段, "message": 说明}]}`：401 缺少或未知令牌，
+403 角色无权，404 不存在，413 请求体超过 1 MiB，422 内容有误（JSON 无法解析、类型或取值不对、未知字段或规则集；
+字段路径见 `field`），503 规则引擎或决策日志暂不可用。
+"""
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorBody, "description": "请求内容有误；`errors[].field` 指明字段"},
+    413: {"model": ErrorBody, "description": "请求体过大"},
+}
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "缺少令牌或令牌未知"},
+    403: {"model": ErrorBody, "description": "令牌的角色无权执行此操作"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "不存在"}}
+
+
+DecisionIdParam = Annotated[str, PathParam(max_length=64, examples=["3f2b6c1e-8d4a-4e0b-9a57-2c1d0e6f9b10"])]
+
+
+def _registry(request: Request) -> Registry:
+    return request.app.state.holder.current
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def _select(registry: Registry, regime: str | None, region: str | None, as_of: dt.date) -> Any:
+    if regime and region:
+        raise ApiError(422, "regime 与 region 只能二选一", [("region", "region: 已指定 regime 时不能再指定 region")])
+    if not (regime or region):
+        raise ApiError(422, "请指定规则集", [("regime", "regime: 请用 regime 指定规则集，或用 region（及 as_of）按地区选择")])
+    try:
+        return registry.get(regime) if regime else registry.select(region or "", as_of)
+    except SelectionError as exc:
+        field = "regime" if regime else "region"
+        raise ApiError(422, str(exc), [(field, f"{field}: {exc}")]) from None
+
+
+def _check_facts(facts: dict[str, Any]) -> None:
+    problems = validate_facts(facts)
+    if problems:
+        raise ApiError(422, "事实有误", facts_errors(problems))
+
+
+def _ids(text: str | None, field: str) -> list[str] | None:
+    if text is None or not text.strip():
+        return None
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    if len(items) > 100:
+        raise ApiError(422, f"{field} 过多", [(field, f"{field}: 最多 100 项")])
+    return items
+
+
+def _regime_detail(regime: Any) -> dict[str, Any]:
+    out = regime.summary()
+    out["rules"] = [{
+        "id": r.id, "title": r.title, "topic": r.topic, "subject": r.subject, "each": r.each, "kind": r.kind,
+        "severity": r.severity, "params": r.params, "message": r.message, "source": r.source.as_dict(),
+    } for r in regime.rules]
+    return out
+
+
+# ---------------------------------------------------------------- lifecycle
+
+def _reload(app: FastAPI, why: str) -> list[str]:
+    errors = app.state.holder.reload()
+    if errors:
+        log.warning("重新加载规则（%s）失败，继续使用上一组有效规则：%s", why, "；".join(errors))
+    else:
+        log.info("已重新加载规则（%s）：%s", why, ", ".join(f"{k} {v[:19]}" for k, v in app.state.holder.hashes().items()))
+    return errors
+
+
+def _install_sighup(app: FastAPI) -> bool:
+    loop = asyncio.get_running_loop()
+    pending: set[asyncio.Future[Any]] = set()
+
+    def on_hup() -> None:
+        task = asyncio.ensure_future(asyncio.to_thread(_reload, app, "SIGHUP"))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    try:
+        loop.add_signal_handler(signal.SIGHUP, on_hup)
+    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+        return False  # not the main thread (e.g. the ASGI test client) or no SIGHUP on this platform
+    return True
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    cfg = app.state.config
+    app.state.tokens = cfg.get("tokens") or TokenTable.from_env()
+    app.state.holder = RegistryHolder(cfg.get("policies"))
+    for line in app.state.holder.errors:
+        log.warning("已跳过无效的规则文件：%s", line)
+    app.state.store = cfg.get("store") or Store(cfg.get("database_url"))
+    hup = _install_sighup(app)
+    try:
+        yield
+    finally:
+        if hup:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+        if cfg.get("store") is None:
+            app.state.store.close()
+
+
+# ---------------------------------------------------------------- the app
+
+def create_app(policies: Path | None = None, database_url: str | None = None, store: Store | None = None,
+               tokens: TokenTable | None = None) -> FastAPI:
+    """The service; anything not given comes from the environment when the app starts."""
+    app = FastAPI(title="regimes", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.config = {"policies": policies, "database_url": database_url, "store": store, "tokens": tokens}
+    app.add_middleware(BodyLimitMiddleware)
+    install_handlers(app)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(_: Request, exc: SQLAlchemyError) -> JSONResponse:
+        log.error("决策日志出错：%s", exc.__class__.__name__)
+        return error_response(503, "决策日志暂时不可用，请稍后重试", headers={"Retry-After": "5"})
+
+    @app.exception_handler(ReplayError)
+    async def _replay(_: Request, exc: ReplayError) -> JSONResponse:
+        return error_response(exc.status, str(exc), [(exc.field, f"{exc.field}: {exc}")])
+
+    _routes(app)
+    from service.openapi import install_openapi
+
+    install_openapi(app)
+    return app
+
+
+def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whole HTTP surface)
+    auditor = [Depends(require("auditor"))]
+    staff = [Depends(require("staff"))]
+
+    @app.get("/healthz", response_model=Health, tags=["service"], summary="存活检查，及已加载规则集的内容哈希")
+    def healthz(request: Request) -> dict[str, Any]:
+        holder = request.app.state.holder
+        return {"status": "ok", "regimes": holder.hashes(), "errors": holder.errors,
+                "loaded_at": holder.loaded_at.isoformat(), "database": _store(request).dialect}
+
+    @app.get("/v1/regimes", response_model=list[RegimeSummary], tags=["regimes"], summary="全部规则集")
+    def list_regimes(request: Request) -> list[dict[str, Any]]:
+        regs = sorted(_registry(request).regimes.values(), key=lambda r: (r.region, r.effective_from))
+        return [r.summary() for r in regs]
+
+    @app.get("/v1/regimes/{regime_id}", response_model=RegimeDetail, tags=["regimes"], summary="一个规则集及其全部规则",
+             responses=NOT_FOUND)
+    def get_regime(request: Request,
+                   regime_id: Annotated[str, PathParam(max_length=200, examples=["liaoning-2026"])]) -> dict[str, Any]:
+        try:
+            return _regime_detail(_registry(request).get(regime_id))
+        except SelectionError as exc:
+            raise ApiError(404, str(exc), [("regime_id", f"regime_id: {exc}")]) from None
+
+    @app.post("/v1/evaluate", tags=["evaluate"], summary="判定事实（记入决策日志，返回 decision_id）",
+              responses={200: {"model": EvaluationResult, "description": "判定结果"}, **ERRORS,
+                         503: {"model": ErrorBody, "description": "规则引擎或决策日志暂不可用"}})
+    def evaluate_facts(request: Request, body: EvaluateRequest) -> JSONResponse:
+        registry = _registry(request)  # this request keeps these rules even if a reload swaps them
+        as_of = parse_date(body.as_of) or dt.date.today()
+        regime = _select(registry, body.regime, body.region, as_of)
+        _check_facts(body.facts)
+        result = evaluate(regime, body.facts, as_of)
+        _store(request).record(regime, as_of, body.facts, result)
+        return JSONResponse(result)
+
+    @app.post("/v1/compare", tags=["compare"], summary="同一份事实在各规则集下的判定（不记入日志）",
+              responses={200: {"model": CompareResponse}, **ERRORS})
+    def compare(request: Request, body: CompareRequest) -> JSONResponse:
+        from engine import compare as comparison
+
+        _check_facts(body.facts)
+        try:
+            out = comparison.compare(_registry(request), body.facts, body.regimes, parse_date(body.as_of))
+        except SelectionError as exc:
+            raise ApiError(422, str(exc), [("regimes", f"regimes: {exc}")]) from None
+        return JSONResponse(out)
+
+    @app.get("/v1/matrix", tags=["compare"], summary="主题 × 规则集：各地要求对照（附出处）",
+             responses={200: {"content": {"application/json": {"example": examples.MATRIX}}}, **ERRORS})
+    def matrix(request: Request,
+               regimes: Annotated[str | None, Query(max_length=5000, description="逗号分隔的规则集编号",
+                                                    examples=["liaoning-2026,shanghai-2026"])] = None,
+               topics: Annotated[str | None, Query(max_length=5000, description="逗号分隔的主题",
+                                                   examples=["expert.title,funding.support"])] = None) -> JSONResponse:
+        from engine import compare as comparison
+
+        regime_ids, topic_ids = _ids(regimes, "regimes"), _ids(topics, "topics")
+        try:
+            return JSONResponse(comparison.matrix(_registry(request), regime_ids, topic_ids))
+        except SelectionError as exc:
+            field = "topics" if "主题" in str(exc) else "regimes"
+            raise ApiError(422, str(exc), [(field, f"{field}: {exc}")]) from None
+
+    @app.get("/v1/diff", tags=["compare"], summary="两个规则集之间的变化（按主题、按规则）",
+             responses={200: {"content": {"application/json": {"example": examples.DIFF}}}, **ERRORS})
+    def diff(request: Request,
+             from_id: Annotated[str, Query(alias="from", max_length=200, examples=["shanghai-2022"])],
+             to_id: Annotated[str, Query(alias="to", max_length=200, examples=["shanghai-2026"])]) -> JSONResponse:
+        from engine import compare as comparison
+
+        registry = _registry(request)
+        for field, rid in (("from", from_id), ("to", to_id)):
+            if rid not in registry.regimes:
+                text = f"{field}: 未知的规则集 '{rid}'。可用：{'、'.join(sorted(registry.regimes))}"
+                raise ApiError(422, text, [(field, text)])
+        return JSONResponse(comparison.diff(registry, from_id, to_id))
+
+    @app.get("/v1/decisions/{decision_id}", response_model=DecisionRecord, dependencies=auditor, tags=["decisions"],
+             summary="一条决策记录：输入事实、结果、规则集哈希、时间（auditor / staff）",
+             responses={**AUTH_ERRORS, **NOT_FOUND})
+    def get_decision(request: Request, decision_id: DecisionIdParam) -> JSONResponse:
+        decision = _store(request).get(decision_id)
+        if decision is None:
+            raise ApiError(404, f"决策 '{decision_id}' 不存在", [("decision_id", f"decision_id: 决策 '{decision_id}' 不存在")])
+        return JSONResponse(decision.as_dict())
+
+    @app.post("/v1/decisions/{decision_id}/replay", dependencies=auditor, tags=["decisions"],
+              summary="复核一条决策：默认按当时的规则快照精确重算；可换规则集或日期（auditor / staff）",
+              responses={200: {"model": ReplayResponse}, **AUTH_ERRORS, **NOT_FOUND, **ERRORS})
+    def replay_decision(request: Request, decision_id: DecisionIdParam,
+                        body: ReplayRequest | None = None) -> JSONResponse:
+        body = body or ReplayRequest()
+        try:
+            out = replay(_store(request), decision_id, _registry(request), body.regime, parse_date(body.as_of))
+        except SelectionError as exc:
+            field = "regime" if body.regime else "as_of"
+            raise ApiError(422, str(exc), [(field, f"{field}: {exc}")]) from None
+        return JSONResponse(out)
+
+    @app.post("/v1/impact", dependencies=staff, tags=["admin"],
+              summary="候选规则文件的影响：按候选规则重算该规则集的全部已记录决策（staff）",
+              responses={200: {"model": ImpactResponse}, **AUTH_ERRORS, **ERRORS},
+              openapi_extra={"requestBody": {"required": True, "description": "候选规则文件（YAML，UTF-8）", "content": {
+                  "application/yaml": {"schema": {"type": "string"}, "example": examples.CANDIDATE_YAML},
+                  "text/plain": {"schema": {"type": "string"}}}}})
+    async def impact_of(request: Request) -> JSONResponse:
+        raw = await request.body()
+        return await asyncio.to_thread(_impact, request, raw)
+
+    @app.post("/v1/admin/reload", dependencies=staff, tags=["admin"], response_model=ReloadResponse,
+              summary="重新读取 policies/：全部有效才替换，否则继续使用上一组有效规则并返回错误（staff）",
+              responses={**AUTH_ERRORS, 422: {"model": ErrorBody, "description": "规则文件有误，未替换"}})
+    async def reload(request: Request) -> JSONResponse:
+        errors = await asyncio.to_thread(_reload, request.app, "HTTP")
+        hashes = request.app.state.holder.hashes()
+        if errors:
+            return error_response(422, "规则文件有误，继续使用上一组有效规则", policy_errors(errors), regimes=hashes)
+        return JSONResponse({"reloaded": True, "regimes": hashes})
+
+
+def candidate_dir(root: Path) -> Path:
+    """Where a candidate is read as if it sat: one level below policies/, like policies/<region>/<edition>.yaml,
+    so its `source_text: ../sources/…` resolves as it will once the file is in place."""
+    subdirs = sorted(d for d in root.iterdir() if d.is_dir()) if root.is_dir() else []
+    return next((d for d in subdirs if d.name == "sources"), subdirs[0] if subdirs else root)
+
+
+def _impact(request: Request, raw: bytes) -> JSONResponse:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ApiError(422, "候选规则文件不是 UTF-8 文本", [("body", f"body: 第 {exc.start + 1} 字节不是有效的 UTF-8")]) from None
+    if not text.strip():
+        raise ApiError(422, "请求体应为候选规则文件（YAML）", [("body", "body: 请求体为空")])
+    holder = request.app.state.holder
+    try:
+        # a candidate stands where policies/<region>/<edition>.yaml would, so its source_text path resolves alike
+        candidate = load_regime_text(text, "<候选规则>", candidate_dir(holder.root))
+        from engine.durable_adapter import CompileError, compile_ruleset
+
+        try:
+            compile_ruleset(candidate)
+        except CompileError as exc:
+            raise PolicyError([f"<候选规则>:1:1: {exc}"]) from None
+    except PolicyError as exc:
+        raise ApiError(422, "候选规则文件有误，未做任何改动", policy_errors(exc.errors)) from None
+    return JSONResponse(impact(_store(request), candidate))
+
+
+app = create_app()

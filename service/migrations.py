@@ -1,0 +1,100 @@
+"""Schema of the decision log: an ordered list of migration steps and a `schema_version` table.
+
+This is the project's documented equivalent of Alembic: step N runs once and records N in
+`schema_version`; pending steps run in one transaction. Steps are never edited after release;
+a change is a new step appended to `STEPS`. A step is a list of SQL statements, either
+shared or per dialect (`{"sqlite": [...], "postgresql": [...]}`). Concurrent starters
+(several workers) are serialised by a lock: an advisory lock on PostgreSQL, `BEGIN
+IMMEDIATE` on SQLite.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Engine, text
+
+Step = dict[str, list[str]]
+
+# no '%' in the SQL: the driver would read it as a parameter placeholder
+_APPEND_ONLY_PG = """
+CREATE OR REPLACE FUNCTION regimes_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION USING MESSAGE = 'regimes: ' || TG_OP || ' on ' || TG_TABLE_NAME || ' refused: the log is append-only';
+END;
+$$ LANGUAGE plpgsql
+"""
+
+STEPS: list[Step] = [
+    {  # 1: policies snapshots and decisions
+        "common": [
+            """CREATE TABLE policies (
+                hash VARCHAR(80) PRIMARY KEY,
+                regime_id VARCHAR(200) NOT NULL,
+                version VARCHAR(100) NOT NULL,
+                data_json TEXT NOT NULL,
+                created_at TIMESTAMP WITH TIME ZONE NOT NULL
+            )""",
+            """CREATE TABLE decisions (
+                id VARCHAR(36) PRIMARY KEY,
+                created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                regime_id VARCHAR(200) NOT NULL,
+                regime_version VARCHAR(100) NOT NULL,
+                regime_hash VARCHAR(80) NOT NULL REFERENCES policies (hash),
+                as_of DATE NOT NULL,
+                facts_json TEXT NOT NULL,
+                result_json TEXT NOT NULL,
+                engine VARCHAR(40) NOT NULL
+            )""",
+            "CREATE INDEX decisions_regime_time ON decisions (regime_id, created_at)",
+        ],
+        "sqlite": [
+            "CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: the decision log is append-only'); END",
+            "CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: the decision log is append-only'); END",
+            "CREATE TRIGGER policies_no_update BEFORE UPDATE ON policies "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: policy snapshots are immutable'); END",
+            "CREATE TRIGGER policies_no_delete BEFORE DELETE ON policies "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: policy snapshots are immutable'); END",
+        ],
+        "postgresql": [
+            _APPEND_ONLY_PG,
+            "CREATE TRIGGER decisions_append_only BEFORE UPDATE OR DELETE ON decisions "
+            "FOR EACH ROW EXECUTE FUNCTION regimes_append_only()",
+            "CREATE TRIGGER policies_append_only BEFORE UPDATE OR DELETE ON policies "
+            "FOR EACH ROW EXECUTE FUNCTION regimes_append_only()",
+        ],
+    },
+]
+
+LATEST = len(STEPS)
+_PG_LOCK_KEY = 0x7265_6769  # "regi"
+
+
+def _statements(step: Step, dialect: str) -> list[str]:
+    return step.get("common", []) + step.get(dialect, [])
+
+
+def current_version(conn: Connection) -> int:
+    value = conn.execute(text("SELECT MAX(version) FROM schema_version")).scalar()
+    return int(value or 0)
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the database to the latest schema; returns the version it is at."""
+    dialect = engine.dialect.name
+    with engine.connect() as conn:
+        conn = conn.execution_options(sqlite_immediate=True)
+        with conn.begin():
+            if dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+            conn.execute(text("CREATE TABLE IF NOT EXISTS schema_version ("
+                              "version INTEGER PRIMARY KEY, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)"))
+            version = current_version(conn)
+            if version > LATEST:
+                raise RuntimeError(f"数据库结构版本 {version} 高于本程序支持的 {LATEST}，请升级 regimes")
+            for number in range(version + 1, LATEST + 1):
+                for sql in _statements(STEPS[number - 1], dialect):
+                    conn.exec_driver_sql(sql)
+                conn.execute(text("INSERT INTO schema_version (version, applied_at) VALUES (:v, CURRENT_TIMESTAMP)"),
+                             {"v": number})
+        return LATEST

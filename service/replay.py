@@ -1,0 +1,138 @@
+"""Exact replay of logged decisions, and the impact of a candidate policy on the log.
+
+A decision is replayed under the policy snapshot it was decided with (stored by content
+hash), rebuilt through the ordinary validator and checked against its hash, so an edit or
+reload of `policies/` can never change what "the original rules" means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from engine.evaluate import evaluate
+from engine.model import Regime
+from engine.registry import Registry
+from engine.validate import PolicyError, load_regime_text
+from service.store import Decision, Store, canonical_json
+
+
+class ReplayError(Exception):
+    """A decision cannot be replayed (unknown id, missing or damaged snapshot); the message says why."""
+
+    def __init__(self, message: str, field: str = "id", status: int = 404):
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+_snapshots: dict[str, Regime] = {}
+_snapshots_lock = threading.Lock()
+
+
+def snapshot_regime(store: Store, regime_hash: str) -> Regime:
+    """The Regime exactly as logged under `regime_hash`, rebuilt from the stored snapshot."""
+    with _snapshots_lock:
+        cached = _snapshots.get(regime_hash)
+    if cached is not None:
+        return cached
+    data = store.policy_data(regime_hash)
+    if data is None:
+        raise ReplayError(f"决策日志中没有内容哈希为 {regime_hash} 的规则快照", "regime_hash", 409)
+    try:
+        # JSON is YAML, so the snapshot goes through the very validator the file did
+        regime = load_regime_text(canonical_json(data), f"<快照 {regime_hash}>", check_quotes=False)
+    except PolicyError as exc:
+        raise ReplayError(f"规则快照 {regime_hash} 无法重建：{exc.errors[:3]}", "regime_hash", 409) from None
+    if regime.hash != regime_hash:
+        raise ReplayError(f"规则快照重建后的哈希 {regime.hash} 与记录的 {regime_hash} 不一致", "regime_hash", 409)
+    with _snapshots_lock:
+        _snapshots[regime_hash] = regime
+    return regime
+
+
+def _outcomes(result: dict[str, Any]) -> dict[tuple[str, str, int], dict[str, Any]]:
+    """Results keyed by (rule id within its regime, subject id, n-th occurrence) so editions compare rule by rule."""
+    out: dict[tuple[str, str, int], dict[str, Any]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for r in result.get("results", []):
+        local = r["rule"].split("/", 1)[-1]
+        n = seen.get((local, r["subject_id"]), 0)
+        seen[(local, r["subject_id"])] = n + 1
+        out[(local, r["subject_id"], n)] = r
+    return out
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What differs between two evaluation results: regime, verdict, and each rule outcome."""
+    old, new = _outcomes(before), _outcomes(after)
+    rules = []
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key), new.get(key)
+        was, now = (a or {}).get("outcome"), (b or {}).get("outcome")
+        if was != now:
+            rules.append({"rule": key[0], "subject_id": key[1], "from": was, "to": now,
+                          "topic": (b or a or {}).get("topic"), "message": (b or a or {}).get("message")})
+    verdict = None
+    if before["verdict"] != after["verdict"]:
+        verdict = {"from": before["verdict"], "to": after["verdict"]}
+    regime = None
+    if before["regime"] != after["regime"]:
+        regime = {"from": before["regime"], "to": after["regime"]}
+    as_of = None if before["as_of"] == after["as_of"] else {"from": before["as_of"], "to": after["as_of"]}
+    return {"identical": not (rules or verdict or regime or as_of), "regime": regime, "as_of": as_of,
+            "verdict": verdict, "rules": rules}
+
+
+def replay(store: Store, decision_id: str, registry: Registry | None = None, regime_id: str | None = None,
+           as_of: dt.date | None = None) -> dict[str, Any]:
+    """Re-evaluate a logged decision: under its own snapshot by default; under `regime_id`, or under the
+    edition of the same region in force on `as_of`, when asked (both from `registry`)."""
+    decision = store.get(decision_id)
+    if decision is None:
+        raise ReplayError(f"决策 '{decision_id}' 不存在")
+    original = snapshot_regime(store, decision.regime_hash)
+    if regime_id is not None:
+        regime = _registry(registry).get(regime_id)
+    elif as_of is not None:
+        regime = _registry(registry).select(original.region, as_of)
+    else:
+        regime = original
+    logged = decision.result
+    result = evaluate(regime, decision.facts, as_of or decision.as_of)
+    return {"decision_id": decision.id, "original": logged, "result": result, "changes": changes(logged, result)}
+
+
+def _registry(registry: Registry | None) -> Registry:
+    return registry if registry is not None else Registry.load()
+
+
+def impact(store: Store, candidate: Regime, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Replay every logged decision of the candidate's regime under the candidate; report what changes.
+
+    Nothing is written: a candidate is only ever compared, never stored.
+    """
+    total = store.count(candidate.id)
+    changed: list[dict[str, Any]] = []
+    verdicts = rules = done = 0
+    for decision in store.decisions_for(candidate.id):
+        diff = replay_under(decision, candidate)
+        done += 1
+        if diff["verdict"] or diff["rules"]:
+            verdicts += diff["verdict"] is not None
+            rules += bool(diff["rules"])
+            changed.append({"decision_id": decision.id, "created_at": decision.created_at.isoformat(),
+                            "regime": {"id": decision.regime_id, "version": decision.regime_version,
+                                       "hash": decision.regime_hash},
+                            "as_of": decision.as_of.isoformat(), "verdict": diff["verdict"], "rules": diff["rules"]})
+        if progress is not None:
+            progress(done, max(total, done))
+    return {"candidate": candidate.ref(), "decisions": done, "changed": len(changed), "verdict_changed": verdicts,
+            "rules_changed": rules, "changes": changed}
+
+
+def replay_under(decision: Decision, regime: Regime) -> dict[str, Any]:
+    """Changes (verdict and rule outcomes) of one logged decision re-evaluated under `regime` on its own date."""
+    return changes(decision.result, evaluate(regime, decision.facts, decision.as_of))
