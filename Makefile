@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install run test lint clean
+.PHONY: install run test lint clean soak bench
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,13 @@ run: install
 test: install
 	$(VENV)/bin/ruff check .
 	REGIMES_REQUIRE_COVERAGE=1 $(VENV)/bin/pytest -q
+
+soak: install
+	REGIMES_SOAK_CASES=100000 $(VENV)/bin/pytest -q -p no:cacheprovider tests/test_differential.py -k matches
+	$(VENV)/bin/python -m bench.soak
+
+bench: install
+	$(VENV)/bin/python -m bench.run
 
 lint: install
 	$(VENV)/bin/ruff check .

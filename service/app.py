@@ -191,6 +191,9 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
         return error_response(exc.status, str(exc), [(exc.field, f"{exc.field}: {exc}")])
 
     _routes(app)
+    from service.web import router as web_router  # the Chinese pages for applicants and policy staff
+
+    app.include_router(web_router)
     from service.openapi import install_openapi
 
     install_openapi(app)
