@@ -14,23 +14,9 @@ from engine.evaluate import evaluate
 from engine.labels import LABELS as VALUE_LABELS
 from engine.model import Regime, Rule
 from engine.registry import Registry, SelectionError
-from engine.topics import ALL_TOPICS, EXTRA_TOPICS
+from engine.topics import ALL_TOPICS, TOPIC_ORDER
 
 NOT_ADDRESSED = "未规定"
-
-# DOMAIN §6 order: the order policy staff read a notice in (who, what, how to apply, money, ...).
-TOPIC_ORDER: tuple[str, ...] = tuple("""
-expert.title expert.health expert.employer_approval expert.priority expert.retired
-project.level project.direction project.service_forms project.served_units project.scope
-project.priority_areas project.onsite_days project.cumulative_days project.problems_per_session
-project.completion application.deadline application.materials application.text_limits
-application.quota funding.support funding.allowed_expenses funding.prohibited_expenses
-funding.surplus reporting.plan_filing reporting.summary_report reporting.fund_report
-reporting.results conduct.venue conduct.emergency_plan conduct.foreign_experts conduct.plan_change
-history.prior_completion base.participants base.host_type locality.activities
-locality.joint_activities locality.demo_teams locality.expert_recommendations secondment.duration
-benefit.continuing_education benefit.title_promotion benefit.costs benefit.position_retained
-""".split()) + tuple(sorted(EXTRA_TOPICS))
 
 TOPIC_LABELS: dict[str, str] = {
     "expert.title": "专家职称", "expert.health": "专家身体与适应", "expert.employer_approval": "所在单位批准",

@@ -105,21 +105,7 @@ def load_facts_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a UTF-8 YAML/JSON facts file and validate it; every failure is a FactsError."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise FactsError([f"{name}: 找不到文件"]) from None
-    except IsADirectoryError:
-        raise FactsError([f"{name}: 这是一个目录，不是事实文件"]) from None
-    except PermissionError:
-        raise FactsError([f"{name}: 没有读取该文件的权限"]) from None
-    except OSError as exc:
-        raise FactsError([f"{name}: 无法读取文件（{exc.strerror or exc}）"]) from None
-    if len(raw) > MAX_BYTES:
-        raise FactsError([f"{name}: 文件过大（超过 {MAX_BYTES} 字节）"])
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise FactsError([f"{name}:{line}: 文件不是有效的 UTF-8 编码（第 {exc.start + 1} 字节）"]) from None
+        text = yamlio.read_text(name, MAX_BYTES)
+    except yamlio.YamlError as err:
+        raise FactsError([err.at(name)]) from None
     return load_facts_text(text, name)

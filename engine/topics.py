@@ -1,6 +1,7 @@
 """Topics: the axes along which regimes line up (DOMAIN §6)."""
 
-DOMAIN_TOPICS = frozenset("""
+# DOMAIN §6 order: the order policy staff read a notice in (who, what, how to apply, money, ...).
+DOMAIN_TOPIC_ORDER: tuple[str, ...] = tuple("""
 expert.title expert.health expert.employer_approval expert.priority expert.retired
 project.level project.direction project.service_forms project.served_units project.scope
 project.priority_areas project.onsite_days project.cumulative_days project.problems_per_session
@@ -12,6 +13,7 @@ history.prior_completion base.participants base.host_type locality.activities
 locality.joint_activities locality.demo_teams locality.expert_recommendations secondment.duration
 benefit.continuing_education benefit.title_promotion benefit.costs benefit.position_retained
 """.split())
+DOMAIN_TOPICS = frozenset(DOMAIN_TOPIC_ORDER)
 
 # Topics beyond DOMAIN §6; each has its one-line reason in policies/README.md as well.
 EXTRA_TOPICS: dict[str, str] = {
@@ -22,3 +24,4 @@ EXTRA_TOPICS: dict[str, str] = {
 }
 
 ALL_TOPICS = DOMAIN_TOPICS | frozenset(EXTRA_TOPICS)
+TOPIC_ORDER: tuple[str, ...] = DOMAIN_TOPIC_ORDER + tuple(sorted(EXTRA_TOPICS))

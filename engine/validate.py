@@ -197,13 +197,7 @@ def _check_template(out: _Collector, where: yamlio.Path, raw: dict, params: dict
 def load_regime_file(path: str | FsPath, check_quotes: bool = True) -> Regime:
     path = FsPath(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PolicyError([f"{path}: 无法读取文件（{exc.strerror or exc}）"]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise PolicyError([f"{path}: 文件过大（超过 {MAX_FILE_BYTES // 1024} KiB）"])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PolicyError([f"{path}: 不是 UTF-8 编码的文本（第 {exc.start} 字节）"]) from None
+        text = yamlio.read_text(path, MAX_FILE_BYTES)
+    except yamlio.YamlError as err:
+        raise PolicyError([err.at(str(path))]) from None
     return load_regime_text(text, str(path), path.parent, check_quotes)

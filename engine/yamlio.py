@@ -8,6 +8,7 @@ allows alias bombs and is never needed in a policy or a facts file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +129,29 @@ def _position(exc: yaml.YAMLError) -> tuple[int | None, int | None]:
         if mark:
             return mark.line + 1, mark.column + 1
     return None, None
+
+
+def read_text(path: str | os.PathLike[str], max_bytes: int) -> str:
+    """A UTF-8 file's text (a byte-order mark is dropped); every failure is a YamlError in Chinese."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise YamlError("找不到文件") from None
+    except IsADirectoryError:
+        raise YamlError("这是一个目录，不是文件") from None
+    except PermissionError:
+        raise YamlError("没有读取该文件的权限") from None
+    except OSError as exc:
+        raise YamlError(f"无法读取文件（{exc.strerror or exc}）") from None
+    if len(raw) > max_bytes:
+        raise YamlError(f"文件过大（超过 {max_bytes} 字节）")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise YamlError(f"文件不是有效的 UTF-8 编码（第 {exc.start + 1} 字节）", line, 1) from None
 
 
 def path_text(path: Path) -> str:

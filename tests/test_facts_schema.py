@@ -461,7 +461,7 @@ def test_missing_file(tmp_path):
 def test_directory_instead_of_file(tmp_path):
     with pytest.raises(FactsError) as info:
         load_facts_file(tmp_path)
-    assert str(info.value) == f"{tmp_path}: 这是一个目录，不是事实文件"
+    assert str(info.value) == f"{tmp_path}: 这是一个目录，不是文件"
 
 
 def test_invalid_utf8(tmp_path):
@@ -469,7 +469,7 @@ def test_invalid_utf8(tmp_path):
     path.write_bytes("project:\n  name: 专家\n".encode("gbk"))  # 专 happens to decode; 家 does not
     with pytest.raises(FactsError) as info:
         load_facts_file(path)
-    assert str(info.value) == f"{path}:2: 文件不是有效的 UTF-8 编码（第 20 字节）"
+    assert str(info.value) == f"{path}:2:1: 文件不是有效的 UTF-8 编码（第 20 字节）"
 
 
 def test_hostile_yaml_never_escapes_as_another_exception():
