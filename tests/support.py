@@ -75,6 +75,17 @@ def check(regime_id: str, facts: dict, as_of: dt.date | None = None, engine: str
     return evaluate(registry().get(regime_id), facts, as_of or dt.date(2026, 6, 1), engine=engine)
 
 
+def check_changed(regime_id: str, changes: dict[str, Any], deletions: tuple[str, ...] = (),
+                  base: str = "compliant") -> dict:
+    """Evaluate an example with some facts deleted and some set: the unit of every rule test."""
+    facts = example(regime_id, base)
+    for path in deletions:
+        delete_path(facts, path)
+    for path, value in changes.items():
+        set_path(facts, path, value)
+    return check(regime_id, facts)
+
+
 def results_for(result: dict, rule: str, subject_id: str | None = None) -> list[dict]:
     full = rule if "/" in rule else f"{result['regime']['id']}/{rule}"
     found = [r for r in result["results"] if r["rule"] == full

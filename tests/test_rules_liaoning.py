@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from support import check, delete_path, example, outcome, set_path
+from support import check, check_changed, example, outcome
 
 R = "liaoning-2026"
 
 
 def run(changes: dict, base: str = "compliant", deletions: tuple[str, ...] = ()) -> dict:
-    facts = example(R, base)
-    for path in deletions:
-        delete_path(facts, path)
-    for path, value in changes.items():
-        set_path(facts, path, value)
-    return check(R, facts)
+    return check_changed(R, changes, deletions, base)
 
 
 CASES = [

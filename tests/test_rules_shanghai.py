@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import check, delete_path, example, outcome, registry, set_path
+from support import check, check_changed, example, outcome, registry
 
 from engine.coverage import needed
 from engine.registry import SelectionError
@@ -20,12 +20,7 @@ BASE_2026 = {"name": "松江区G60科创走廊专家服务基地", "level": "mun
 
 
 def run(regime: str, changes: dict, deletions: tuple[str, ...] = (), base: str = "compliant") -> dict:
-    facts = example(regime, base)
-    for path in deletions:
-        delete_path(facts, path)
-    for path, value in changes.items():
-        set_path(facts, path, value)
-    return check(regime, facts)
+    return check_changed(regime, changes, deletions, base)
 
 
 def chars(n: int) -> str:

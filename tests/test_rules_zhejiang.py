@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import check, delete_path, example, outcome, registry, set_path
+from support import check, check_changed, example, outcome, registry
 
 R = "zhejiang-2023"
 COUNTY = "景宁畲族自治县"  # the compliant example is a county-level locality record
@@ -11,12 +11,7 @@ CITY = "丽水市"  # the same record with `county` deleted is the city's record
 
 
 def run(changes: dict, base: str = "compliant", deletions: tuple[str, ...] = ()) -> dict:
-    facts = example(R, base)
-    for path in deletions:
-        delete_path(facts, path)
-    for path, value in changes.items():
-        set_path(facts, path, value)
-    return check(R, facts)
+    return check_changed(R, changes, deletions, base)
 
 
 NO_COUNTY = ("locality.county",)
