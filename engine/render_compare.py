@@ -111,7 +111,7 @@ def matrix_markdown(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_CSS = """
+TABLE_CSS = """
 *{box-sizing:border-box}
 body{margin:0;padding:1rem;font:15px/1.6 -apple-system,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
 color:#1f2328;background:#fff}
@@ -175,7 +175,7 @@ def matrix_html(data: dict[str, Any]) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>专家服务基层政策要求对照</title>
-<style>{_CSS}</style>
+<style>{TABLE_CSS}</style>
 </head>
 <body>
 <h1>专家服务基层政策要求对照</h1>
@@ -222,7 +222,7 @@ def change_details(entry: dict[str, Any]) -> list[str]:
     return lines or ["未变"]
 
 
-def _rule_name(entry: dict[str, Any]) -> str:
+def rule_name(entry: dict[str, Any]) -> str:
     old, new = entry["from"], entry["to"]
     if old and new and old["local_id"] != new["local_id"]:
         return f"{old['local_id']} → {new['local_id']}"
@@ -254,7 +254,7 @@ def diff_text(data: dict[str, Any], console: Console, show_unchanged: bool = Fal
         if entry["change"] == "unchanged" and not show_unchanged:
             continue
         table.add_row(f"{entry['topic_label']}\n[dim]{entry['topic']}[/]",
-                      Text(CHANGE_LABEL[entry["change"]], style=styles[entry["change"]]), _rule_name(entry),
+                      Text(CHANGE_LABEL[entry["change"]], style=styles[entry["change"]]), rule_name(entry),
                       "\n".join(change_details(entry)), "\n".join(_citations(entry)))
     console.print(table)
     s = data["summary"]
@@ -270,7 +270,7 @@ def diff_markdown(data: dict[str, Any]) -> str:
         if entry["change"] == "unchanged":
             continue
         lines.append(f"| {_md(entry['topic_label'])}<br>`{entry['topic']}` | {CHANGE_LABEL[entry['change']]} | "
-                     f"`{_rule_name(entry)}` | {_md(chr(10).join(change_details(entry)))} | "
+                     f"`{rule_name(entry)}` | {_md(chr(10).join(change_details(entry)))} | "
                      f"{_md(chr(10).join(_citations(entry)))} |")
     s = data["summary"]
     lines += ["", "合计：" + "，".join(f"{CHANGE_LABEL[k]} {s[k]} 条" for k in CHANGE_LABEL)]

@@ -1,0 +1,359 @@
+"""The Chinese web pages through the ASGI test client: pre-check form, upload, round trip, errors, compare pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.store import Store
+from service.testing import make_test_app
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAWED = (ROOT / "examples" / "shanghai-2026" / "flawed.yaml").read_bytes()
+NO_FILE = {"facts_file": ("", b"")}  # a browser always sends the file part, empty when nothing was chosen
+
+# A flawed Shanghai 2026 municipal application as a browser would post it (empty inputs included).
+FLAWED_FORM: dict[str, Any] = {
+    "region": "shanghai", "as_of": "2026-02-01", "regime": "",
+    "project.name": "嘉定区汽车零部件企业数字化转型专家服务团", "project.applicant_unit": "同济大学汽车学院",
+    "project.level": "municipal", "project.direction": "enterprise_innovation", "project.relies_on_base": "true",
+    "project.base_level": "", "project.sessions": "1", "project.cumulative_service_days": "4",
+    "project.problems_per_session": "5", "project.start_date": "2026-05-01", "project.end_date": "",
+    "project.budget.total_wan": "15", "project.budget.requested_support_wan": "12",
+    "project.budget.sources": ["fiscal"], "project.submitted_on": "2026-02-09",
+    "rows.project.locations": "1", "project.locations.0.province": "上海市", "project.locations.0.county": "嘉定区",
+    "project.locations.0.national_key_county": "",
+    "rows.project.served_units": "1", "project.served_units.0.name": "上海某汽车零部件有限公司",
+    "project.served_units.0.type": "enterprise", "project.served_units.0.level": "county",
+    "rows.experts": "2", "experts.0.name": "沈立军", "experts.0.title": "senior", "experts.0.willing": "true",
+    "experts.0.honors": ["major_talent_program"], "experts.0.service_days_in_year": "4",
+    "experts.1.name": "何佳", "experts.1.title": "intermediate", "experts.1.willing": "false",
+    "action": "check",
+}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+    app, _, url = make_test_app(tmp_path_factory.mktemp("web"))
+    with TestClient(app) as client:
+        yield client, url
+
+
+@pytest.fixture
+def client(env: tuple[TestClient, str]) -> TestClient:
+    return env[0]
+
+
+def _post(client: TestClient, data: dict[str, Any], files: dict[str, Any] | None = None, url: str = "/") -> Any:
+    return client.post(url, data=data, files=files or NO_FILE)
+
+
+class _Page(HTMLParser):
+    """What a browser would post back from the page's forms, plus ids, labels and headings."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = {}
+        self.ids: set[str] = set()
+        self.label_for: set[str] = set()
+        self.controls: list[tuple[str, str]] = []  # (tag, id) of visible form controls
+        self.headings: list[int] = []
+        self.scripts = 0
+        self._select: str | None = None
+        self._option: tuple[str, bool] | None = None
+        self._textarea: str | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "script":
+            self.scripts += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "label" and a.get("for"):
+            self.label_for.add(a["for"])
+        if tag == "input" and a.get("type") not in ("hidden", "submit", "button"):
+            self.controls.append((tag, a.get("id", "")))
+        if tag == "input" and a.get("name") and a.get("type") != "file":
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.values.setdefault(a["name"], []).append(a.get("value", ""))
+        elif tag == "select":
+            self._select = a.get("name")
+            self.controls.append((tag, a.get("id", "")))
+        elif tag == "option" and self._select:
+            self._option = (a.get("value", ""), "selected" in a)
+        elif tag == "textarea":
+            self._textarea, self._text = a.get("name"), ""
+            self.controls.append((tag, a.get("id", "")))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "option" and self._option and self._option[1] and self._select:
+            self.values.setdefault(self._select, []).append(self._option[0])
+        if tag == "textarea" and self._textarea:
+            self.values.setdefault(self._textarea, []).append(self._text.removeprefix("\n"))
+            self._textarea = None
+        if tag == "select":
+            self._select = None
+
+
+def _page(html: str) -> _Page:
+    page = _Page()
+    page.feed(html)
+    return page
+
+
+def _error_at(html: str, name: str) -> str:
+    match = re.search(rf'<div class="error" id="field-{re.escape(name)}-error">(.*?)</div>', html, re.S)
+    assert match, f"no inline error at {name}"
+    return re.sub(r"<[^>]+>", "", match.group(1))
+
+
+def _count(url: str) -> int:
+    store = Store(url)
+    try:
+        return store.count()
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------- the pre-check page
+
+def test_precheck_page_is_chinese_accessible_and_needs_no_javascript(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert '<html lang="zh-CN">' in html and 'name="viewport"' in html
+    assert 'href="/" aria-current="page">预审</a>' in html and 'href="/compare">对比</a>' in html
+    page = _page(html)
+    assert page.scripts == 0
+    unlabelled = [cid for tag, cid in page.controls if cid not in page.label_for]
+    assert not unlabelled, f"controls without <label for>: {unlabelled[:5]}"
+    assert page.headings[0] == 1 and all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False))
+    for field in ("project.level", "project.budget.requested_support_wan", "project.submitted_on", "experts.0.title",
+                  "project.served_units.0.type", "project.locations.0.province", "project.service_forms"):
+        assert f"field-{field}" in page.ids
+    assert 'type="date"' in html and 'name="project.service_forms" value="free_clinic"' in html
+    assert '<option value="associate_senior">副高级</option>' in html  # enum labels from engine.labels
+    assert client.get("/static/site.css").headers["content-type"].startswith("text/css")
+
+
+def test_flawed_shanghai_form_is_ineligible_on_the_funding_clause_and_logged(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    before = _count(url)
+    response = _post(client, FLAWED_FORM)
+    assert response.status_code == 200
+    html = response.text
+    assert "不符合条件" in html and "shanghai-2026" in html
+    assert "附件1 二、经费保障" in html and "上海市专家服务团经费支持不超过 10 万元" in html
+    assert "市级专家服务团经费支持不超过10万元；申请12万元" in html
+    decision_id = re.search(r"判定编号 <code>([0-9a-f-]{36})</code>", html)
+    assert decision_id and _count(url) == before + 1
+    store = Store(url)
+    try:
+        logged = store.get(decision_id.group(1))
+    finally:
+        store.close()
+    assert logged is not None
+    facts = logged.as_dict()["facts"]
+    assert facts["project"]["budget"] == {"total_wan": 15, "requested_support_wan": 12, "sources": ["fiscal"]}
+    assert facts["experts"][1] == {"name": "何佳", "title": "intermediate", "willing": False}
+    assert "base_level" not in facts["project"] and "end_date" not in facts["project"]  # empty = absent
+    assert facts["project"]["locations"] == [{"province": "上海市", "county": "嘉定区"}]
+
+
+def test_missing_facts_link_to_the_form_field_to_fill(client: TestClient) -> None:
+    html = _post(client, FLAWED_FORM).text
+    page = _page(html)
+    missing = html[html.index("缺少的事实"):html.index("提醒（一般应")]
+    assert '<a href="#field-project.base_level">基地层级</a>' in missing
+    for target in re.findall(r'href="#(field-[^"]+)"', html):
+        assert target in page.ids, f"link to a missing anchor {target}"
+
+
+def test_the_result_page_keeps_every_value_typed(client: TestClient) -> None:
+    page = _page(_post(client, FLAWED_FORM).text)
+    for name, value in FLAWED_FORM.items():
+        if name != "action":
+            assert page.values.get(name, [""]) == (value if isinstance(value, list) else [value]), name
+
+
+def test_upload_fills_the_form_and_keeps_the_rest_of_the_file(client: TestClient) -> None:
+    files = {"facts_file": ("flawed.yaml", FLAWED, "application/yaml")}
+    response = _post(client, {"region": "shanghai", "as_of": "2026-02-01"}, files)
+    assert response.status_code == 200
+    html = response.text
+    assert "不符合条件" in html and "每单位申报不超过1个项目" in html  # the listing came from the file only
+    page = _page(html)
+    assert page.values["project.budget.requested_support_wan"] == ["12"]
+    assert page.values["experts.1.name"] == ["何佳"] and page.values["rows.experts"] == ["2"]
+    assert page.values["region"] == ["shanghai"]
+    extra = page.values["extra_facts"][0]
+    assert '"listing"' in extra and "SH-2026-048" in extra
+    # posting the filled form back (what 预审 does next) gives the same verdict without the file
+    again = {name: values if len(values) > 1 or name.endswith((".sources", ".honors", ".service_forms")) else values[0]
+             for name, values in page.values.items()}
+    second = _post(client, {**again, "action": "check"})
+    assert second.status_code == 200 and "每单位申报不超过1个项目" in second.text and "不符合条件" in second.text
+
+
+def test_bad_number_date_and_enum_are_shown_at_their_fields_with_the_values_kept(client: TestClient) -> None:
+    form = {**FLAWED_FORM, "project.budget.requested_support_wan": "12万", "project.submitted_on": "2026-02-30",
+            "experts.1.title": "professor", "project.service_forms": ["technical_guidance", "dancing"],
+            "project.name": "<b>测试</b> & 项目"}
+    response = _post(client, form)
+    assert response.status_code == 422
+    html = response.text
+    assert "提交的内容有" in html and "已填写的内容都保留在下方表单中" in html
+    assert "不是数字" in _error_at(html, "project.budget.requested_support_wan")
+    assert "不是有效日期" in _error_at(html, "project.submitted_on")
+    assert "不是允许的取值" in _error_at(html, "experts.1.title")
+    assert "不是允许的取值" in _error_at(html, "project.service_forms")
+    assert 'id="field-project.submitted_on" name="project.submitted_on" aria-describedby' in html
+    assert 'aria-invalid="true" type="text" value="2026-02-30"' in html  # shown as typed, not blanked by type=date
+    assert "<b>测试</b>" not in html and "&lt;b&gt;测试&lt;/b&gt; &amp; 项目" in html
+    page = _page(html)
+    for name, value in form.items():
+        if name != "action":
+            assert page.values.get(name, [""]) == (value if isinstance(value, list) else [value]), name
+
+
+def test_regime_choice_errors_are_inline(client: TestClient) -> None:
+    html = _post(client, {**FLAWED_FORM, "region": ""}).text
+    assert "请选择地区" in _error_at(html, "region")
+    early = _post(client, {**FLAWED_FORM, "as_of": "2020-01-01"})
+    assert early.status_code == 422 and "尚无生效的规则集" in _error_at(early.text, "as_of")
+    assert "不是有效日期" in _error_at(_post(client, {**FLAWED_FORM, "as_of": "2026-13-01"}).text, "as_of")
+    assert "未知的地区" in _error_at(_post(client, {**FLAWED_FORM, "region": "火星"}).text, "region")
+    unknown = _post(client, {**FLAWED_FORM, "regime": "atlantis-2026"}).text
+    assert "未知的规则集" in _error_at(unknown, "regime") and 'value="atlantis-2026" selected' in unknown
+    by_name = _post(client, {**FLAWED_FORM, "region": "上海"})  # the Chinese name selects the region too
+    assert by_name.status_code == 200 and '<option value="shanghai" selected>' in by_name.text
+    chosen = _post(client, {**FLAWED_FORM, "region": "", "regime": "liaoning-2026"})
+    assert chosen.status_code == 200 and "规则集 <strong>liaoning-2026</strong>" in chosen.text
+
+
+def test_add_and_remove_rows_without_javascript(client: TestClient) -> None:
+    added = _post(client, {**FLAWED_FORM, "action": "add:experts"})
+    assert added.status_code == 200 and "预审结论" not in added.text
+    page = _page(added.text)
+    assert page.values["rows.experts"] == ["3"] and "field-experts.2.name" in page.ids
+    assert 'id="field-experts.2.id" name="experts.2.id" autofocus' in added.text
+    assert page.values["experts.1.name"] == ["何佳"]
+    removed = _page(_post(client, {**FLAWED_FORM, "action": "remove:experts:0"}).text)
+    assert removed.values["rows.experts"] == ["1"] and removed.values["experts.0.name"] == ["何佳"]
+    assert removed.values["experts.0.title"] == ["intermediate"] and "experts.1.name" not in removed.values
+    units = _page(_post(client, {**FLAWED_FORM, "action": "add:project.served_units"}).text)
+    assert units.values["rows.project.served_units"] == ["2"]
+
+
+def test_empty_expert_rows_are_not_experts_and_errors_point_at_the_right_row(client: TestClient) -> None:
+    form = {**FLAWED_FORM, "rows.experts": "3", "experts.0.name": "", "experts.0.title": "", "experts.0.willing": "",
+            "experts.0.honors": [], "experts.0.service_days_in_year": "", "experts.2.title": "professor"}
+    html = _post(client, form).text
+    assert "不是允许的取值" in _error_at(html, "experts.2.title")  # facts index 1, form row 2
+
+
+def test_bad_input_never_gives_a_500(client: TestClient) -> None:
+    cases = [
+        ({**FLAWED_FORM, "extra_facts": "{not json"}, None, 422),
+        ({**FLAWED_FORM, "extra_facts": "[1, 2]"}, None, 422),
+        ({**FLAWED_FORM, "extra_facts": '{"listing": {"entries": 5}}'}, None, 422),
+        ({**FLAWED_FORM, "rows.experts": "999999999"}, None, 200),
+        ({**FLAWED_FORM, "rows.experts": "-3", "action": "remove:experts:abc"}, None, 200),
+        ({**FLAWED_FORM, "action": "remove:nothing:0"}, None, 200),
+        ({**FLAWED_FORM, "project.sessions": "1e999", "project.onsite_days": "nan"}, None, 422),
+        ({**FLAWED_FORM, "project.relies_on_base": "maybe"}, None, 422),
+        ({"region": "shanghai"}, {"facts_file": ("x.yaml", b"\xff\xfe\x00bad")}, 422),
+        ({"region": "shanghai"}, {"facts_file": ("x.yaml", b"project: [unclosed")}, 422),
+        ({"region": "shanghai"}, {"facts_file": ("x.json", b'{"experts": [{"title": "professor"}]}')}, 422),
+    ]
+    for data, files, status in cases:
+        response = _post(client, data, files)
+        assert response.status_code == status, (data.get("action"), files, response.text[:300])
+        assert "<h1>专家服务基层项目预审</h1>" in response.text
+    bad_file = _post(client, {"region": "shanghai"}, {"facts_file": ("x.json", b'{"experts": [{"title": "professor"}]}')})
+    assert "x.json:1:" in _error_at(bad_file.text, "facts_file")
+    garbage = client.post("/", content=b"--zzz\r\nnonsense", headers={"Content-Type": "multipart/form-data; boundary=zzz"})
+    assert garbage.status_code in (200, 400, 422) and "text/html" in garbage.headers["content-type"]
+    plain = client.post("/", data={"region": "shanghai", "project.level": "municipal"})  # urlencoded, no file part
+    assert plain.status_code == 200 and "预审结论" in plain.text
+
+
+# ---------------------------------------------------------------- compare pages
+
+def test_compare_index_offers_the_three_comparisons(client: TestClient) -> None:
+    html = client.get("/compare").text
+    assert 'href="/compare" aria-current="page">对比</a>' in html
+    assert 'action="/compare/matrix"' in html and 'action="/compare/diff"' in html and 'action="/compare/facts"' in html
+    page = _page(html)
+    assert not [cid for _, cid in page.controls if cid not in page.label_for]
+
+
+def test_matrix_page(client: TestClient) -> None:
+    response = client.get("/compare/matrix", params=[("regimes", "liaoning-2026"), ("regimes", "shanghai-2026"),
+                                                     ("topics", "funding.support"), ("topics", "project.cumulative_days")])
+    assert response.status_code == 200
+    html = response.text
+    assert "上海市专家服务团经费支持不超过 10 万元" in html and "累计服务天数 ≥ 5天（必须）" in html
+    assert '<span class="none">未规定</span>' in html and 'data-label="shanghai-2026 上海"' in html
+    assert client.get("/compare/matrix").status_code == 200
+    bad = client.get("/compare/matrix", params={"regimes": "atlantis-2026", "topics": "nonsense"})
+    assert bad.status_code == 422 and "未知的规则集" in _error_at(bad.text, "regimes")
+    assert "未知的主题" in _error_at(bad.text, "topics")
+
+
+def test_diff_page(client: TestClient) -> None:
+    response = client.get("/compare/diff", params={"from": "shanghai-2022", "to": "shanghai-2026"})
+    assert response.status_code == 200
+    html = response.text
+    assert "规则集差异：shanghai-2022 → shanghai-2026" in html and "新增主题" in html and "经费支持" in html
+    assert "同时显示未变的规则" in html
+    same = client.get("/compare/diff", params={"from": "shanghai-2026", "to": "shanghai-2026"}).text
+    assert "两个规则集的规则完全相同" in same and "<code>funding-support-municipal</code>" not in same
+    everything = client.get("/compare/diff", params={"from": "shanghai-2026", "to": "shanghai-2026", "all": "1"}).text
+    assert "<code>funding-support-municipal</code>" in everything and "只看有变化的规则" in everything
+    bad = client.get("/compare/diff", params={"from": "atlantis-2026", "to": ""})
+    assert bad.status_code == 422 and "未知的规则集" in _error_at(bad.text, "diff_from")
+    assert "请选择" in _error_at(bad.text, "diff_to")
+
+
+def test_facts_under_every_regime(client: TestClient) -> None:
+    response = _post(client, {"as_of": "2026-02-01"}, {"facts_file": ("flawed.yaml", FLAWED)}, url="/compare/facts")
+    assert response.status_code == 200
+    html = response.text
+    assert "各规则集结论" in html and "liaoning-2026" in html and "zhejiang-2023" in html and "≠" in html
+    text = "experts:\n  - {id: E1, title: intermediate, equivalent_level: false}\n"
+    pasted = _post(client, {"facts_text": text, "regimes": ["liaoning-2026", "shanghai-2026"]}, url="/compare/facts")
+    assert pasted.status_code == 200 and "zhejiang-2023" not in pasted.text and "不符合（必须）" in pasted.text
+    bad = _post(client, {"facts_text": "experts: [{title: professor}]"}, url="/compare/facts")
+    assert bad.status_code == 422 and "不是允许的取值" in _error_at(bad.text, "facts_text")
+    assert "experts: [{title: professor}]" in bad.text  # the pasted text is kept
+    nothing = _post(client, {"as_of": "2026-99-01"}, url="/compare/facts")
+    assert nothing.status_code == 422 and "请上传事实文件" in _error_at(nothing.text, "facts_file")
+    assert "不是有效日期" in _error_at(nothing.text, "compare_as_of")
+
+
+def test_precheck_form_compared_under_every_regime_and_back(client: TestClient) -> None:
+    response = _post(client, {**FLAWED_FORM, "action": "compare"})
+    assert response.status_code == 200
+    assert "同一份事实在各规则集下的结论" in response.text and "heilongjiang-2025" in response.text
+    back = _page(response.text).values
+    back.pop("action", None)
+    restored = _post(client, {**{k: v if k.endswith((".sources", ".honors")) else v[0] for k, v in back.items()},
+                              "action": "edit"})
+    page = _page(restored.text)
+    for name, value in FLAWED_FORM.items():
+        if name != "action":
+            assert page.values.get(name, [""]) == (value if isinstance(value, list) else [value]), name
