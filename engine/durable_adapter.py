@@ -276,6 +276,11 @@ class CompiledRuleset:
             if props > MAX_FACT_PROPERTIES:
                 raise CompileError(f"规则集 {regime.id} 的主体 {kind} 需读取 {props} 个字段，超过引擎上限")
         self.name = "r" + regime.hash.split(":")[-1][:32]
+        names = {"p": "pass", "f": "fail", "n": "not_applicable"}
+        self._rule_outcomes: dict[str, tuple[int, str]] = {
+            name: (int(name.partition(".")[0]), names[name.partition(".")[2]])
+            for name in self.definition if name != GUARD_KIND}
+        self._projections: dict[str, _Projection] = {}
         self._slots = threading.BoundedSemaphore(MAX_IN_FLIGHT)
         self._handle = self._create()
 
@@ -308,45 +313,55 @@ class CompiledRuleset:
 
     # ---------------------------------------------------------------- facts
 
+    def _projection(self, kind: str) -> _Projection | None:
+        """The precomputed reading plan of one kind (built on first use; plans are final once compiled)."""
+        proj = self._projections.get(kind)
+        if proj is None and kind in self.plans:
+            proj = self._projections[kind] = _Projection(self.plans[kind])
+        return proj
+
     def engine_fact(self, kind: str, key: int, data: dict) -> dict:
-        plan = self.plans.get(kind)
-        fact: dict[str, Any] = {"kind": kind, "id": str(key)}
-        if plan is None:
+        # "id" comes first: the engine hands each matched fact back as the text it was given, so a
+        # fired action reads `{"<rule>":{"m":{"id": "<key>", ...` and run() can take the id from the front
+        fact: dict[str, Any] = {"id": str(key), "kind": kind}
+        proj = self._projection(kind)
+        if proj is None:
             return fact
         values: dict[str, Any] = {}
-        for path in plan.paths:
-            value = _get(data, path)
+        for path, head, conv in proj.paths:
+            value = data.get(head) if path is None else _get(data, path)
             if value is None:
                 continue
-            if path in plan.dates:
+            if conv == _DATE:
                 value = dt.date.fromisoformat(value).toordinal()
-            elif path in plan.places and isinstance(value, str):
+            elif conv == _PLACE and isinstance(value, str):
                 value = canonical_place(value)
-            _put(values, path, value)
+            if path is None:
+                values[head] = value
+            else:
+                _put(values, path, value)
         lists: dict[str, Any] = {}
-        for key, (lst_path, wanted) in plan.item_lists.items():
+        for key, lst_path, wanted in proj.item_lists:
             items = _get(data, lst_path)
             if not isinstance(items, list):
                 continue
             projected = []
             for item in items:
                 row: dict[str, Any] = {}
-                for p in wanted:
+                for p, place in wanted:
                     v = _get(item, p)
                     if v is not None:
-                        if p[-1] in ("province", "city", "county") and isinstance(v, str):
+                        if place and isinstance(v, str):
                             v = canonical_place(v)
                         _put(row, p, v)
                 projected.append(row)
             lists[key] = projected
         derived: dict[str, Any] = {}
-        for name, (fn, path, months) in plan.derived.items():
+        for name, fn, path, months in proj.derived:
             value = _get(data, path)
             if value is None:
                 continue
-            if fn == "len":
-                derived[name] = len(value)
-            elif fn == "count":
+            if fn == "len" or fn == "count":
                 derived[name] = len(value)
             else:
                 derived[name] = add_months(dt.date.fromisoformat(value), months).toordinal()
@@ -360,34 +375,76 @@ class CompiledRuleset:
     def run(self, instances: Iterable[tuple[str, int, dict]]) -> dict[tuple[int, int], str]:
         """Evaluate instances (kind, key, data); returns {(rule index, key): pass|fail|not_applicable}."""
         sid = uuid.uuid4().hex
-        facts = [self.engine_fact(kind, key, data) for kind, key, data in instances]
-        facts.append({"kind": GUARD_KIND, "id": "guard"})
+        engine_fact = self.engine_fact
+        facts = [engine_fact(kind, key, data) for kind, key, data in instances]
+        facts.append({"id": "guard", "kind": GUARD_KIND})
         for fact in facts:
             fact["sid"] = sid
         payload = json.dumps(facts, ensure_ascii=False)
         if not self._slots.acquire(timeout=30):
             raise EngineError("规则引擎繁忙，请稍后重试")
         outcomes: dict[tuple[int, int], str] = {}
+        handle = self._handle
+        rules = self._rule_outcomes
         try:
             try:
-                _, state = _dre.assert_facts(self._handle, payload)
+                _, state = _dre.assert_facts(handle, payload)
             except Exception as exc:
                 raise EngineError(f"规则引擎拒绝了这些事实：{exc}") from None
-            result = _dre.start_action_for_state(self._handle, state)
-            names = {"p": "pass", "f": "fail", "n": "not_applicable"}
-            while result:
-                for name, match in json.loads(result[1]).items():
-                    if name != GUARD_KIND:
-                        index, _, suffix = name.partition(".")
-                        outcomes[(int(index), int(match["m"]["id"]))] = names[suffix]
-                result = _dre.complete_and_start_action(self._handle, state)
-                result = (None, result) if result else None
+            result = _dre.start_action_for_state(handle, state)
+            text = result[1] if result else None
+            complete = _dre.complete_and_start_action
+            mid, skip = _FIRED_MID, len(_FIRED_MID)
+            while text:
+                end = text.find('"', 2)
+                if text.startswith(mid, end) and text.startswith('{"'):  # _fired's fast path, inlined (hot loop)
+                    start = end + skip
+                    rule = rules.get(text[2:end])
+                    if rule is not None:
+                        outcomes[(rule[0], int(text[start:text.find('"', start)]))] = rule[1]
+                else:
+                    for name, fact_id in _fired(text):
+                        rule = rules.get(name)
+                        if rule is not None:
+                            outcomes[(rule[0], int(fact_id))] = rule[1]
+                text = complete(handle, state)
         finally:
             try:
-                _dre.delete_state(self._handle, sid)
+                _dre.delete_state(handle, sid)
             finally:
                 self._slots.release()
         return outcomes
+
+
+_PLAIN, _DATE, _PLACE = 0, 1, 2
+_FIRED_MID = '":{"m":{"id": "'
+
+
+class _Projection:
+    """A _KindPlan laid out for engine_fact: lists to walk instead of sets to test, per field."""
+
+    def __init__(self, plan: _KindPlan):
+        self.paths: list[tuple[tuple[str, ...] | None, str, int]] = []
+        for path in plan.paths:  # the set's own order, so each fact's text is what it always was
+            conv = _DATE if path in plan.dates else _PLACE if path in plan.places else _PLAIN
+            self.paths.append((None, path[0], conv) if len(path) == 1 else (path, path[0], conv))
+        self.item_lists = [(key, lst_path, tuple((p, p[-1] in ("province", "city", "county")) for p in wanted))
+                           for key, (lst_path, wanted) in plan.item_lists.items()]
+        self.derived = [(name, fn, path, months) for name, (fn, path, months) in plan.derived.items()]
+
+
+def _fired(text: str) -> list[tuple[str, str]]:
+    """(engine rule name, fact id) of one fired action, `{"<rule>":{"m":{"id": "<id>", ...}}}`.
+
+    The engine returns the matched fact as the JSON text it was asserted with, and engine_fact puts
+    `id` first, so the front of the text is enough; anything else is parsed in full."""
+    end = text.find('"', 2)
+    if text.startswith('{"', 0) and text.startswith(_FIRED_MID, end):
+        start = end + len(_FIRED_MID)
+        stop = text.find('"', start)
+        if stop > start:
+            return [(text[2:end], text[start:stop])]
+    return [(name, str(match["m"]["id"])) for name, match in json.loads(text).items()]
 
 
 def _size(expr: Any) -> int:
