@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import queue
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from engine.model import Regime
 from service.migrations import migrate
@@ -145,6 +148,87 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+_INSERT_POLICY = text(
+    "INSERT INTO policies (hash, regime_id, version, data_json, created_at) "
+    "VALUES (:hash, :regime_id, :version, :data_json, :created_at) ON CONFLICT (hash) DO NOTHING"
+).bindparams(bindparam("created_at", type_=DateTime(timezone=True)))
+
+MAX_BATCH = 256
+COMMIT_TIMEOUT_S = 30.0
+
+
+@dataclass
+class _Pending:
+    policy: dict[str, Any] | None
+    row: dict[str, Any]
+    done: threading.Event
+    error: BaseException | None = None
+
+
+class LogUnavailable(OperationalError):
+    """The decision could not be committed in time (mapped to 503 like any database error)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, None, Exception(message))
+
+
+class _GroupCommit:
+    """A writer thread: commits every decision queued while the previous commit ran, in one
+    transaction. Each caller still waits for its own commit, so an answer is sent only for a
+    decision already in the log; but N concurrent requests cost one fsync, not N (BENCHMARKS.md)."""
+
+    def __init__(self, write: Any):
+        self._write = write
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def commit(self, policy: dict[str, Any] | None, row: dict[str, Any]) -> None:
+        pending = _Pending(policy, row, threading.Event())
+        self._start()
+        self._queue.put(pending)
+        if not pending.done.wait(COMMIT_TIMEOUT_S):
+            raise LogUnavailable("决策日志写入超时")
+        if pending.error is not None:
+            raise pending.error
+
+    def _start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            with self._lock:
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(target=self._run, name="decision-log-writer", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < MAX_BATCH:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)  # finish this batch, then stop
+                    break
+                batch.append(item)
+            try:
+                self._write(batch)
+            except BaseException as exc:  # every waiter hears of it; none is told "committed"
+                for pending in batch:
+                    pending.error = exc
+            finally:
+                for pending in batch:
+                    pending.done.set()
+
+    def close(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout=COMMIT_TIMEOUT_S)
+
+
 class Store:
     """The decision log at `url` (default: env REGIMES_DATABASE_URL, else a SQLite file here)."""
 
@@ -155,37 +239,44 @@ class Store:
         else:
             self.engine = create_engine(self.url, pool_pre_ping=True)
         migrate(self.engine)
+        self._stored_policies: set[str] = set()
+        self._writer = _GroupCommit(self._write)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     def close(self) -> None:
+        self._writer.close()
         self.engine.dispose()
 
     def record(self, regime: Regime, as_of: dt.date, facts: dict[str, Any], result: dict[str, Any],
                engine: str = "durable") -> str:
-        """Log one decision (and the policy snapshot, the first time) and commit; returns its id.
+        """Log one decision (and the policy snapshot, the first time); returns once it is committed.
 
         `result` gets its `decision_id` set, so the logged result is the answer sent.
         """
         decision_id = str(uuid.uuid4())
         result["decision_id"] = decision_id
         now = dt.datetime.now(dt.UTC)
-        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
-            conn.execute(
-                text("INSERT INTO policies (hash, regime_id, version, data_json, created_at) "
-                     "VALUES (:hash, :regime_id, :version, :data_json, :created_at) ON CONFLICT (hash) DO NOTHING")
-                .bindparams(bindparam("created_at", type_=DateTime(timezone=True))),
-                {"hash": regime.hash, "regime_id": regime.id, "version": regime.version,
-                 "data_json": canonical_json(regime.data), "created_at": now},
-            )
-            conn.execute(decisions.insert().values(
-                id=decision_id, created_at=now, regime_id=regime.id, regime_version=regime.version,
-                regime_hash=regime.hash, as_of=as_of, facts_json=json.dumps(facts, ensure_ascii=False),
-                result_json=json.dumps(result, ensure_ascii=False), engine=engine,
-            ))
+        policy = None
+        if regime.hash not in self._stored_policies:
+            policy = {"hash": regime.hash, "regime_id": regime.id, "version": regime.version,
+                      "data_json": canonical_json(regime.data), "created_at": now}
+        row = {"id": decision_id, "created_at": now, "regime_id": regime.id, "regime_version": regime.version,
+               "regime_hash": regime.hash, "as_of": as_of, "facts_json": json.dumps(facts, ensure_ascii=False),
+               "result_json": json.dumps(result, ensure_ascii=False), "engine": engine}
+        self._writer.commit(policy, row)
+        self._stored_policies.add(regime.hash)
         return decision_id
+
+    def _write(self, batch: list[_Pending]) -> None:
+        """One transaction for every decision queued meanwhile: one fsync instead of one each."""
+        policies_new = {p.policy["hash"]: p.policy for p in batch if p.policy is not None}
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            for policy in policies_new.values():
+                conn.execute(_INSERT_POLICY, policy)
+            conn.execute(decisions.insert(), [p.row for p in batch])
 
     def get(self, decision_id: str) -> Decision | None:
         with self.engine.connect() as conn:
