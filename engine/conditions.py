@@ -139,6 +139,15 @@ def fields_of(cond: Cond) -> list[tuple[Field, tuple[str, ...] | None]]:
     return out
 
 
+def get_path(data: Any, path: tuple[str, ...]) -> Any:
+    """The value at a field path of a facts instance, or None where any step is absent."""
+    for part in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
 # ---------------------------------------------------------------- schema lookup
 
 def _resolve(schema: dict, node: dict) -> dict:

@@ -44,6 +44,7 @@ from engine.conditions import (
     add_months,
     canonical_place,
     fields_of,
+    get_path,
 )
 from engine.model import Regime, Rule
 
@@ -329,7 +330,7 @@ class CompiledRuleset:
             return fact
         values: dict[str, Any] = {}
         for path, head, conv in proj.paths:
-            value = data.get(head) if path is None else _get(data, path)
+            value = data.get(head) if path is None else get_path(data, path)
             if value is None:
                 continue
             if conv == _DATE:
@@ -342,14 +343,14 @@ class CompiledRuleset:
                 _put(values, path, value)
         lists: dict[str, Any] = {}
         for key, lst_path, wanted in proj.item_lists:
-            items = _get(data, lst_path)
+            items = get_path(data, lst_path)
             if not isinstance(items, list):
                 continue
             projected = []
             for item in items:
                 row: dict[str, Any] = {}
                 for p, place in wanted:
-                    v = _get(item, p)
+                    v = get_path(item, p)
                     if v is not None:
                         if place and isinstance(v, str):
                             v = canonical_place(v)
@@ -358,7 +359,7 @@ class CompiledRuleset:
             lists[key] = projected
         derived: dict[str, Any] = {}
         for name, fn, path, months in proj.derived:
-            value = _get(data, path)
+            value = get_path(data, path)
             if value is None:
                 continue
             if fn == "len" or fn == "count":
@@ -456,14 +457,6 @@ def _size(expr: Any) -> int:
             return 1 + (_size(inner) if isinstance(inner, dict) and ("$and" in inner or "$or" in inner) else 0)
         return 1
     return 1
-
-
-def _get(data: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
 
 
 def _put(target: dict, path: tuple[str, ...], value: Any) -> None:

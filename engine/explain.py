@@ -9,21 +9,13 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from engine.conditions import fields_of
+from engine.conditions import fields_of, get_path
 from engine.evaluate import Instance
 from engine.labels import label
 from engine.model import SUBJECT_PREFIX, Regime, Rule
 
 OUTCOME_ORDER = ("fail", "missing", "pass", "not_applicable")
 MISSING_VALUE = "未提供"
-
-
-def _get(data: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
 
 
 def missing_paths(rule: Rule, inst: Instance) -> list[str]:
@@ -33,15 +25,15 @@ def missing_paths(rule: Rule, inst: Instance) -> list[str]:
     for cond in conds:
         for f, within in fields_of(cond):
             if within is None:
-                if _get(inst.data, f.path) is None:
+                if get_path(inst.data, f.path) is None:
                     out.append(f"{inst.prefix}.{f.dotted}")
                 continue
-            items = _get(inst.data, within)
+            items = get_path(inst.data, within)
             if not isinstance(items, list):
                 out.append(f"{inst.prefix}.{'.'.join(within)}")
                 continue
             for i, item in enumerate(items):
-                if _get(item, f.path) is None:
+                if get_path(item, f.path) is None:
                     out.append(f"{inst.prefix}.{'.'.join(within)}[{i}].{f.dotted}")
     return list(dict.fromkeys(out))
 
@@ -70,7 +62,7 @@ class _Values(string.Formatter):
         if name in self.rule.params:
             value = self.rule.params[name]
         else:
-            value = _get(self.data, tuple(name.split(".")))
+            value = get_path(self.data, tuple(name.split(".")))
         if fn in ("len", "count"):
             return len(value) if value is not None else MISSING_VALUE
         return _show(value)
@@ -139,7 +131,7 @@ class _Template:
             if kind == _CONST:
                 obj = payload
             else:
-                value = _get(data, payload)
+                value = get_path(data, payload)
                 obj = (len(value) if value is not None else MISSING_VALUE) if counted else _show(value)
             if conversion is not None:
                 obj = str(obj) if conversion == "s" else repr(obj) if conversion == "r" else ascii(obj)

@@ -29,19 +29,12 @@ from engine.conditions import (
     Ref,
     add_months,
     canonical_place,
+    get_path,
 )
 from engine.evaluate import BACKENDS, Instance
 from engine.model import Regime
 
 Truth = bool | None  # None: unknown (a field the condition reads is absent)
-
-
-def _get(data: Any, path: tuple[str, ...]) -> Any:
-    for part in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)
-    return data
 
 
 def _and(values: Iterable[Truth]) -> Truth:
@@ -69,7 +62,7 @@ def _or(values: Iterable[Truth]) -> Truth:
 def _value(field: Field, data: Any) -> Any:
     """The comparable value of `field` in `data` (None when absent): dates as dt.date,
     place names canonical, `len` / `count` applied."""
-    raw = _get(data, field.path)
+    raw = get_path(data, field.path)
     if raw is None:
         return None
     if field.fn in ("len", "count"):
@@ -126,7 +119,7 @@ def truth(cond: Cond, data: Any) -> Truth:
         inner = truth(cond.item, data)
         return None if inner is None else not inner
     if isinstance(cond, Exists):
-        present = _get(data, cond.field.path) is not None
+        present = get_path(data, cond.field.path) is not None
         return True if present else (False if cond.strict else None)  # `provided` (strict=False): absent is unknown
     if isinstance(cond, Cmp):
         left = _value(cond.left, data)
@@ -135,12 +128,12 @@ def truth(cond: Cond, data: Any) -> Truth:
             return None
         return _compare(cond.op, left, right)
     if isinstance(cond, Contains):
-        items = _get(data, cond.field.path)
+        items = get_path(data, cond.field.path)
         if items is None:
             return None
         return _as_key(cond.value) in {_as_key(v) for v in items}
     if isinstance(cond, Quant):
-        items = _get(data, cond.field.path)
+        items = get_path(data, cond.field.path)
         if items is None:
             return None
         values = [truth(cond.cond, item) for item in items]
