@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import Any
 
-from engine.cli import EXIT_INVALID_POLICY, BadInput, _console, _date, _print_json, render_result
+from engine.cli import BadInput, _console, _date, _print_json, render_result
 
 EXIT_UNCHANGED, EXIT_CHANGED = 0, 1
 OUTCOME_TEXT = {"pass": "通过", "fail": "不通过", "missing": "缺少事实", "not_applicable": "不适用", None: "（无此项）"}
@@ -65,18 +65,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from engine.durable_adapter import CompileError, compile_ruleset
+    from engine.sandbox import compile_candidate
     from engine.validate import load_regime_file
     from service.replay import impact
 
-    candidate = load_regime_file(args.candidate)  # PolicyError: printed by cli.main, exit 4
-    try:
-        compile_ruleset(candidate)
-    except CompileError as exc:
-        print(f"{args.candidate}:1:1: {exc}", file=sys.stderr)
-        return EXIT_INVALID_POLICY
+    load_regime_file(args.candidate)  # PolicyError (unreadable, too big, not UTF-8, invalid): printed by cli.main, exit 4
+    path = Path(args.candidate)
+    # compiled first in a child process with a time limit (engine/sandbox.py); PolicyError as above
+    candidate = compile_candidate(path.read_text(encoding="utf-8"), str(path), path.parent)
     store = _store()
     try:
         progress = Progress(TextColumn("重算已记录的决策"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

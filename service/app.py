@@ -22,10 +22,12 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine.durable_adapter import live_states
 from engine.evaluate import evaluate
 from engine.facts import validate_facts
 from engine.registry import Registry, SelectionError
-from engine.validate import PolicyError, load_regime_text
+from engine.sandbox import compile_candidate
+from engine.validate import PolicyError
 from service import examples
 from service.auth import TokenTable, require
 from service.errors import (
@@ -208,7 +210,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
     def healthz(request: Request) -> dict[str, Any]:
         holder = request.app.state.holder
         return {"status": "ok", "regimes": holder.hashes(), "errors": holder.errors,
-                "loaded_at": holder.loaded_at.isoformat(), "database": _store(request).dialect}
+                "loaded_at": holder.loaded_at.isoformat(), "database": _store(request).dialect,
+                "live_engine_states": live_states()}
 
     @app.get("/v1/regimes", response_model=list[RegimeSummary], tags=["regimes"], summary="全部规则集")
     def list_regimes(request: Request) -> list[dict[str, Any]]:
@@ -338,13 +341,9 @@ def _impact(request: Request, raw: bytes) -> JSONResponse:
     holder = request.app.state.holder
     try:
         # a candidate stands where policies/<region>/<edition>.yaml would, so its source_text path resolves alike
-        candidate = load_regime_text(text, "<候选规则>", candidate_dir(holder.root))
-        from engine.durable_adapter import CompileError, compile_ruleset
-
-        try:
-            compile_ruleset(candidate)
-        except CompileError as exc:
-            raise PolicyError([f"<候选规则>:1:1: {exc}"]) from None
+        # validated and compiled first in a child process with a time limit (engine/sandbox.py): a candidate
+        # that would hang or crash the rules engine is refused instead of taking the service down
+        candidate = compile_candidate(text, "<候选规则>", candidate_dir(holder.root))
     except PolicyError as exc:
         raise ApiError(422, "候选规则文件有误，未做任何改动", policy_errors(exc.errors)) from None
     return JSONResponse(impact(_store(request), candidate))

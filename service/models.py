@@ -106,7 +106,7 @@ EXAMPLE_IMPACT = {"candidate": {**EXAMPLE_REF, "version": "1.1.0",
                                "rules": EXAMPLE_CHANGES["rules"]}]}
 EXAMPLE_RELOAD = {"reloaded": True, "regimes": {"liaoning-2026": EXAMPLE_REF["hash"]}}
 EXAMPLE_HEALTH = {"status": "ok", "regimes": {"liaoning-2026": EXAMPLE_REF["hash"]}, "errors": [],
-                  "loaded_at": "2026-06-15T00:00:00+00:00", "database": "sqlite"}
+                  "loaded_at": "2026-06-15T00:00:00+00:00", "database": "sqlite", "live_engine_states": 0}
 EXAMPLE_COMPARE = {"results": {"liaoning-2026": EXAMPLE_RESULT}}
 
 
@@ -321,3 +321,4 @@ class Health(BaseModel):
     errors: list[str] = Field(description="policy files skipped at the last (re)load")
     loaded_at: str
     database: str
+    live_engine_states: int = Field(0, description="evaluations holding a rules-engine state right now (0 when idle)")
