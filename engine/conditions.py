@@ -12,6 +12,7 @@ policy is a validation error with its line, not a rule that silently never fires
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,8 +244,8 @@ class Parser:
         if t == "number":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise self.err(f"{what} 应为数字，实际为 {value!r}", path)
-            if abs(value) > 1e12:
-                raise self.err(f"{what} 数值过大：{value!r}", path)
+            if (isinstance(value, float) and not math.isfinite(value)) or abs(value) > 1e12:
+                raise self.err(f"{what} 数值过大或不是有限数字：{value!r}", path)
             return value
         if t == "boolean":
             if not isinstance(value, bool):

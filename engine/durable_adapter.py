@@ -266,12 +266,11 @@ class CompiledRuleset:
                 size = _size(expr)
                 if size > MAX_CONDITIONS_PER_PATTERN:
                     raise tr.fail(f"条件过多（{size} 个，引擎上限约 64 个），请拆分为几条规则")
-                per_kind_conditions[rule.instance_kind] = per_kind_conditions.get(rule.instance_kind, 0) + size
+                total = per_kind_conditions[rule.instance_kind] = per_kind_conditions.get(rule.instance_kind, 0) + size
+                if total > MAX_CONDITIONS_PER_KIND:  # checked as we go, so the message can name the rule
+                    raise tr.fail(f"主体 {rule.instance_kind} 的条件总数至此达到 {total}，超过引擎安全上限 "
+                                  f"{MAX_CONDITIONS_PER_KIND}（再多会使规则引擎停止响应），请精简或拆分规则集")
                 self.definition[f"{n}.{suffix}"] = {"all": [{"m": expr}]}
-        for kind, total in per_kind_conditions.items():
-            if total > MAX_CONDITIONS_PER_KIND:
-                raise CompileError(f"规则集 {regime.id} 中主体 {kind} 的条件总数 {total} 超过引擎安全上限 "
-                                   f"{MAX_CONDITIONS_PER_KIND}，请精简或拆分规则集")
         for kind, plan in self.plans.items():
             props = len(plan.paths) + len(plan.derived) + len(plan.item_lists) + 3
             if props > MAX_FACT_PROPERTIES:
@@ -412,6 +411,8 @@ class CompiledRuleset:
         finally:
             try:
                 _dre.delete_state(handle, sid)
+            except Exception:  # a state the engine refused may not exist; keep the original error
+                pass
             finally:
                 self._slots.release()
         return outcomes

@@ -38,12 +38,26 @@ class FactsError(Exception):
 
 def _finite_number(checker: Any, instance: object) -> bool:
     # NaN compares false with every bound, so `minimum`/`maximum` alone would let `.nan` through.
-    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number") and math.isfinite(instance)  # type: ignore[arg-type]
+    if not Draft202012Validator.TYPE_CHECKER.is_type(instance, "number"):
+        return False
+    # ints are exact (and math.isfinite overflows on huge ones); `maximum` then bounds them
+    return isinstance(instance, int) or math.isfinite(instance)  # type: ignore[arg-type]
+
+
+def _text(checker: Any, instance: object) -> bool:
+    # A lone surrogate (from JSON "\ud800") is not Unicode text: the engine and the log would refuse it.
+    if not isinstance(instance, str):
+        return False
+    try:
+        instance.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _Validator = validators.extend(
     Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many({"number": _finite_number, "string": _text}),
 )
 
 

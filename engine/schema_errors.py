@@ -60,6 +60,8 @@ def _key(key: str) -> str:
 
 
 def _number(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 128:
+        return "一个过大的整数"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

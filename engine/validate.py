@@ -134,7 +134,7 @@ def load_regime_text(text: str, filename: str, base_dir: FsPath | None = None,
                     out.add(exc.path, exc.message)
         for name in sorted(set(params) - used):
             out.add(where + ("params", name), f"参数 '{name}' 已定义但条件中未使用")
-        _check_template(out, where, raw, params)
+        _check_template(out, where, raw, params, schema)
         if "check" not in conds or ("when" in raw and "when" not in conds):
             continue
         doc_ref = by_short.get(raw["source"]["document"])
@@ -162,13 +162,13 @@ def _document_label(doc: Document) -> str:
     return doc.number or f"《{doc.name}》"
 
 
-def _check_template(out: _Collector, where: yamlio.Path, raw: dict, params: dict) -> None:
+def _check_template(out: _Collector, where: yamlio.Path, raw: dict, params: dict, schema: dict) -> None:
     try:
         names = [name for _, name, _, _ in string.Formatter().parse(raw["message"]) if name is not None]
     except ValueError as exc:
         out.add(where + ("message",), f"message 模板格式错误：{exc}（字面花括号请写成 {{{{ 或 }}}}）")
         return
-    scope = subject_schema(facts_schema(), raw["subject"])
+    scope = subject_schema(schema, raw["subject"])
     if raw.get("each"):
         scope = scope.get("properties", {}).get(raw["each"], {}).get("items", {})
     for clash in sorted(set(params) & set(scope.get("properties", {}))):

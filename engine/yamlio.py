@@ -27,6 +27,7 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # policies need ~15 levels, facts ~4; deeper is hostile, and recursion has limits
 
 
 class YamlError(Exception):
@@ -80,6 +81,8 @@ def load(text: str) -> Document:
         seen: set[int] = set()
 
         def walk(node: yaml.Node, path: Path) -> Any:
+            if len(path) > MAX_DEPTH:
+                raise YamlError(f"嵌套层次过深（超过 {MAX_DEPTH} 层）", *_mark(node))
             if id(node) in seen:
                 raise YamlError("不支持 YAML 别名（&锚点 / *引用），请直接写出内容", *_mark(node))
             seen.add(id(node))
@@ -91,7 +94,12 @@ def load(text: str) -> Document:
                 for key_node, value_node in node.value:
                     if not isinstance(key_node, yaml.ScalarNode):
                         raise YamlError("键必须是简单文本", *_mark(key_node))
-                    key = loader.construct_object(key_node)
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        raise YamlError("不支持 YAML 合并键 '<<'", *_mark(key_node))
+                    try:
+                        key = loader.construct_object(key_node)
+                    except yaml.YAMLError as exc:
+                        raise YamlError(f"无法解析的键：{_problem(exc)}", *_mark(key_node)) from None
                     if not isinstance(key, str):
                         key = str(key)
                     if key in out:

@@ -139,3 +139,10 @@ def test_only_the_adapter_imports_durable_rules():
             if any(n.startswith(("durable", "durable_rules_engine")) for n in names):
                 importers.append(path.name)
     assert importers == ["durable_adapter.py"]
+
+
+def test_too_many_conditions_for_one_subject_names_the_rule_that_crosses_the_limit():
+    rules = [rule(f"r{i}", "check:\n  all:\n" + "\n".join(f"    - {{field: sessions, ne: {i * 20 + j}}}"
+                                                        for j in range(20))) for i in range(12)]
+    with pytest.raises(CompileError, match=r"test-2026/r\d+.*条件总数"):
+        compile_ruleset(regime(*rules))

@@ -268,21 +268,8 @@ RAW_BODIES = {
 }
 
 
-# Defects these tests found in files outside this suite; strict, so a fix turns the marker into a failure to remove.
-SURROGATE_DEFECT = pytest.mark.xfail(
-    strict=True, reason="a lone surrogate (\\ud800) in a free-text fact passes validation (engine/facts.py); durable-rules "
-                        "then refuses the facts and engine/durable_adapter.py's `finally: delete_state` raises "
-                        "durable_rules_engine.error over the EngineError: HTTP 500, and a crash of `regimes evaluate`")
-HUGE_INT_DEFECT = pytest.mark.xfail(
-    strict=True, reason="an integer beyond float range in a number field makes jsonschema's maximum check raise "
-                        "OverflowError, which engine/facts.py (validate_facts / load_facts_text) lets escape: HTTP 500")
-KNOWN = {"lone surrogate in free text": SURROGATE_DEFECT, "lone surrogate in an expert": SURROGATE_DEFECT,
-         "lone surrogate": SURROGATE_DEFECT, "400-digit integer in a number field": HUGE_INT_DEFECT,
-         "400-digit integer in money": HUGE_INT_DEFECT, "10**400": HUGE_INT_DEFECT}
-
-
 def _params(cases: dict[str, str]) -> list[Any]:
-    return [pytest.param(v, id=k, marks=[KNOWN[k]] if k in KNOWN else []) for k, v in cases.items()]
+    return [pytest.param(v, id=k) for k, v in cases.items()]
 
 
 @pytest.mark.parametrize("body", _params(RAW_BODIES))
