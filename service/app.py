@@ -23,7 +23,6 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.durable_adapter import live_states
-from engine.evaluate import evaluate
 from engine.facts import validate_facts
 from engine.registry import Registry, SelectionError
 from engine.sandbox import compile_candidate
@@ -54,7 +53,7 @@ from service.models import (
     ReplayResponse,
     parse_date,
 )
-from service.replay import ReplayError, impact, replay
+from service.replay import ReplayError, decide, impact, replay
 from service.state import RegistryHolder
 from service.store import Store
 
@@ -235,9 +234,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         as_of = parse_date(body.as_of) or dt.date.today()
         regime = _select(registry, body.regime, body.region, as_of)
         _check_facts(body.facts)
-        result = evaluate(regime, body.facts, as_of)
-        _store(request).record(regime, as_of, body.facts, result)
-        return JSONResponse(result)
+        return JSONResponse(decide(_store(request), regime, as_of, body.facts))
 
     @app.post("/v1/compare", tags=["compare"], summary="同一份事实在各规则集下的判定（不记入日志）",
               responses={200: {"model": CompareResponse}, **ERRORS})

@@ -1,4 +1,4 @@
-"""Exact replay of logged decisions, and the impact of a candidate policy on the log.
+"""Decisions: making and logging one, exact replay of logged ones, and the impact of a candidate policy.
 
 A decision is replayed under the policy snapshot it was decided with (stored by content
 hash), rebuilt through the ordinary validator and checked against its hash, so an edit or
@@ -30,6 +30,13 @@ class ReplayError(Exception):
 
 _snapshots: dict[str, Regime] = {}
 _snapshots_lock = threading.Lock()
+
+
+def decide(store: Store, regime: Regime, as_of: dt.date, facts: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate and log: the one way a decision is made, for the API and the pages alike."""
+    result = evaluate(regime, facts, as_of)
+    store.record(regime, as_of, facts, result)  # sets result["decision_id"] once committed
+    return result
 
 
 def snapshot_regime(store: Store, regime_hash: str) -> Regime:

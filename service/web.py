@@ -24,7 +24,6 @@ from starlette.datastructures import FormData, UploadFile
 
 from engine import compare as comparison
 from engine.cli import ENTITLEMENT_OUTCOME, GROUPS, SEVERITY_TEXT, VERDICT_TEXT
-from engine.evaluate import evaluate
 from engine.facts import FactsError, facts_schema, load_facts_text, validate_facts
 from engine.labels import LABELS
 from engine.registry import Registry, SelectionError
@@ -35,6 +34,7 @@ from engine.render_compare import (  # the matrix page's table and phone-card st
     citation,
     rule_name,
 )
+from service.replay import decide
 
 router = APIRouter(include_in_schema=False)
 
@@ -605,13 +605,8 @@ async def _decide(request: Request, registry: Registry, state: FormState, built:
 
     facts = built.facts
 
-    def run() -> dict[str, Any]:
-        result = evaluate(regime, facts, as_of)
-        request.app.state.store.record(regime, as_of, facts, result)  # logged like POST /v1/evaluate
-        return result
-
     try:
-        result = await run_in_threadpool(run)
+        result = await run_in_threadpool(decide, request.app.state.store, regime, as_of, facts)
     except (SQLAlchemyError, EngineError) as exc:
         what = "决策日志" if isinstance(exc, SQLAlchemyError) else "规则引擎"
         errors = Errors(general=[f"{what}暂时不可用，请稍后重新提交（已填写的内容保留在下方）"])
