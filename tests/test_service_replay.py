@@ -159,12 +159,12 @@ def test_an_invalid_candidate_changes_nothing(env: tuple[TestClient, Path, str],
 
 
 def test_engine_refusal_is_503_not_500(env: tuple[TestClient, Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import service.app
+    import service.replay
 
     def busy(*_: Any, **__: Any) -> Any:
         raise EngineError("规则引擎繁忙，请稍后重试")
 
-    monkeypatch.setattr(service.app, "evaluate", busy)
+    monkeypatch.setattr(service.replay, "evaluate", busy)  # where decide() looks it up
     response = env[0].post("/v1/evaluate", json={"regime": "liaoning-2026", "facts": COMPLIANT})
     assert response.status_code == 503 and "繁忙" in response.json()["error"]
 
