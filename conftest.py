@@ -3,7 +3,8 @@
 Writes test-artifacts/rule-coverage.json at the end of the session and prints the
 rules that no test drove to each outcome they can produce (engine/coverage.py); `regimes validate --coverage`
 reads the same file. With REGIMES_REQUIRE_COVERAGE=1 (set by `make test`) a full run
-fails if any rule lacks either outcome.
+fails if any rule lacks either outcome. Tests marked `no_rule_coverage` (generated or load-test
+evaluations) are not recorded.
 """
 
 from __future__ import annotations
@@ -22,14 +23,31 @@ _seen: dict[str, set[str]] = {}
 _original = explain.build_result
 
 
+_recording_on = True
+
+
 def _recording(*args, **kwargs):
     result = _original(*args, **kwargs)
-    for entry in result["results"]:
-        _seen.setdefault(entry["rule"], set()).add(entry["outcome"])
+    if _recording_on:
+        for entry in result["results"]:
+            _seen.setdefault(entry["rule"], set()).add(entry["outcome"])
     return result
 
 
 explain.build_result = _recording
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "no_rule_coverage: random or load-test evaluations that must not count as "
+                                       "rule coverage (only hand-written cases prove a rule is tested)")
+
+
+@pytest.fixture(autouse=True)
+def _rule_coverage_switch(request: pytest.FixtureRequest):
+    global _recording_on
+    _recording_on = request.node.get_closest_marker("no_rule_coverage") is None
+    yield
+    _recording_on = True
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -5,27 +5,15 @@ runs the large one). tests/test_server_process.py checks one decision after one 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench import crash
 from bench.soak import Server
-from engine import explain
 from service.testing import TOKENS_SPEC
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _no_rule_coverage() -> Iterator[None]:
-    """Random and load-test evaluations must not count as rule coverage (conftest.py; as in tests/test_differential.py)."""
-    fn = explain.build_result
-    original = next((v for v in getattr(fn, "__globals__", {}).values()
-                     if getattr(v, "__module__", None) == "engine.explain" and getattr(v, "__name__", None) == "build_result"),
-                    fn)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(explain, "build_result", original)
-        yield
+pytestmark = pytest.mark.no_rule_coverage  # generated evaluations prove nothing about a rule
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from engine import explain
 from engine.evaluate import evaluate
 from engine.facts import FactsError, facts_schema, load_facts_file, load_facts_text
 from engine.registry import Registry
@@ -43,16 +42,7 @@ TOP = set(SCHEMA["properties"])
 LOCATED = re.compile(r"^<facts>:\d+:\d+: (?P<field>.+?): \S")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _no_rule_coverage() -> Iterator[None]:
-    """Random and load-test evaluations must not count as rule coverage (conftest.py; as in tests/test_differential.py)."""
-    fn = explain.build_result
-    original = next((v for v in getattr(fn, "__globals__", {}).values()
-                     if getattr(v, "__module__", None) == "engine.explain" and getattr(v, "__name__", None) == "build_result"),
-                    fn)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(explain, "build_result", original)
-        yield
+pytestmark = pytest.mark.no_rule_coverage  # generated evaluations prove nothing about a rule
 
 
 def _examples() -> dict[str, dict[str, Any]]:
