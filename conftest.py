@@ -15,26 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from engine import explain
+from engine.evaluate import add_observer
 
 ROOT = Path(__file__).resolve().parent
 ARTIFACT = ROOT / "test-artifacts" / "rule-coverage.json"
 _seen: dict[str, set[str]] = {}
-_original = explain.build_result
-
-
 _recording_on = True
 
 
-def _recording(*args, **kwargs):
-    result = _original(*args, **kwargs)
+def _record(result: dict) -> None:
     if _recording_on:
         for entry in result["results"]:
             _seen.setdefault(entry["rule"], set()).add(entry["outcome"])
-    return result
 
 
-explain.build_result = _recording
+add_observer(_record)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,7 +48,7 @@ def _rule_coverage_switch(request: pytest.FixtureRequest):
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not _seen:
         return
-    from engine.coverage import gaps
+    from engine.policy.coverage import gaps
     from engine.registry import Registry
 
     ARTIFACT.parent.mkdir(exist_ok=True)

@@ -86,7 +86,7 @@ def _fetch_all(url: str, answered: dict[str, dict[str, Any]], concurrency: int =
 
 def _readable(db: Path) -> dict[str, Any]:
     """Integrity check, and every decision of every regime read back and parsed through the store."""
-    from service.store import Store
+    from engine.audit.store import Store
 
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]

@@ -6,13 +6,13 @@ the rest of the log is bulk-inserted copies of those decisions with their own id
 One decision in a hundred is stored with one rule outcome flipped, as if an older engine had
 decided it, so replay meets real differences too.
 
-Replay. `service.replay` has no batch path: `replay()` takes one id, and `impact()` replays a
+Replay. `engine.audit.replay` has no batch path: `replay()` takes one id, and `impact()` replays a
 regime's decisions one by one under a candidate. The batch driver here (what a
 `replay_batch(store, shard=(k, n))` in service/replay.py would be) shards the log by rowid over
 worker processes forked after the policy snapshots are compiled. Each decision is re-evaluated
 under its own snapshot; the outcomes are compared with the logged ones without rendering
 messages (`engine.explain.outcome_digest`), and only a decision that differs is evaluated in
-full through `service.replay.replay_under` for its exact list of changes. A sample is also
+full through `engine.audit.replay.replay_under` for its exact list of changes. A sample is also
 replayed through `replay_under` to check the short path says the same.
 """
 
@@ -31,11 +31,12 @@ from typing import Any
 from sqlalchemy import func, literal_column, select
 
 from bench.workload import AS_OF, example_facts, with_experts
-from engine.evaluate import backend, evaluate, subject_instances
+from engine.audit.replay import replay_under, snapshot_regime
+from engine.audit.store import Decision, Store, decisions
+from engine.backends import get_backend
+from engine.evaluate import evaluate, subject_instances
 from engine.explain import outcome_digest
 from engine.registry import Registry
-from service.replay import replay_under, snapshot_regime
-from service.store import Decision, Store, decisions
 
 EXPERT_COUNTS = (1, 2, 3, 5, 10)
 TAMPER_EVERY = 100  # one decision in this many is logged with one outcome flipped
@@ -147,7 +148,7 @@ def _decision(row: Any) -> Decision:
 def replay_shard(url: str, shard: int, shards: int, limit: int | None = None) -> Shard:
     """Replay every decision of one shard under its own snapshot; counts, time and memory."""
     store = Store(url)
-    run = backend("durable")
+    run = get_backend("durable").run
     out = Shard()
     refs: dict[str, dict[str, Any]] = {}
     started, cpu = time.perf_counter(), time.process_time()
@@ -235,7 +236,7 @@ def replay_batch(url: str, workers: int, limit: int | None = None) -> dict[str, 
 
 
 def replay_baseline(url: str, limit: int) -> dict[str, Any]:
-    """The existing one-at-a-time path: Store.decisions_for + service.replay.replay_under, one process."""
+    """The existing one-at-a-time path: Store.decisions_for + engine.audit.replay.replay_under, one process."""
     store = Store(url)
     try:
         done = changed = 0

@@ -134,9 +134,10 @@ def bench_evaluate(registry: Any, n: int) -> dict[str, Any]:
 
 def _engine_only(registry: Any, n: int) -> dict[str, dict[str, float]]:
     """The backends alone (no messages, no result building): where the 5× ratio target really bites."""
-    from engine.evaluate import backend, subject_instances
+    from engine.backends import get_backend
+    from engine.evaluate import subject_instances
 
-    durable, reference = backend("durable"), backend("reference")
+    durable, reference = get_backend("durable").run, get_backend("reference").run
     out = {}
     for rid in sorted(registry.regimes):
         regime = registry.get(rid)
@@ -148,7 +149,7 @@ def _engine_only(registry: Any, n: int) -> dict[str, dict[str, float]]:
 
 
 def bench_compare(registry: Any, n: int) -> dict[str, Any]:
-    from engine.compare import compare
+    from engine.compare.core import compare
 
     samples: list[float] = []
     for rid in sorted(registry.regimes):
@@ -160,10 +161,10 @@ def bench_compare(registry: Any, n: int) -> dict[str, Any]:
 
 def bench_http_breakdown(registry: Any, n: int) -> dict[str, float]:
     """What one POST /v1/evaluate does besides HTTP, step by step, in this process (p50, µs)."""
+    from engine.audit.store import Store
     from engine.evaluate import evaluate
     from engine.facts import validate_facts
     from service.models import EvaluateRequest
-    from service.store import Store
 
     rid = "liaoning-2026" if "liaoning-2026" in registry.regimes else sorted(registry.regimes)[0]
     regime, facts = registry.get(rid), bench_facts(rid, EXPERTS)
@@ -238,8 +239,8 @@ def bench_http(registry: Any, seconds: float, connections: int, tool: str) -> di
 
 def bench_replay(total: int, baseline: int, workers: int) -> dict[str, Any]:
     from bench.replay import fill, replay_baseline, replay_batch, rss_mb
+    from engine.audit.store import Store
     from engine.registry import Registry
-    from service.store import Store
 
     with tempfile.TemporaryDirectory(prefix="regimes-bench-replay-") as tmp:
         url = f"sqlite:///{tmp}/decisions.db"

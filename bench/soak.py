@@ -314,7 +314,7 @@ def run(requests: int, concurrency: int, warmup: int, max_seconds: float, result
                 health = client.get("/healthz").json()
             live = health.get("live_engine_states")
             alive = server.proc is not None and server.proc.poll() is None
-        from service.store import Store
+        from engine.audit.store import Store
 
         store = Store(f"sqlite:///{db}")
         try:

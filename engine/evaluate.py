@@ -2,28 +2,18 @@
 
 A backend maps instances to outcomes {(rule index, instance key): pass|fail|not_applicable};
 whatever it leaves out is `missing`. The default backend is durable-rules (through
-engine.durable_adapter); `reference` is the plain-Python oracle when it is installed.
+engine.backends.durable); `reference` is the plain-Python oracle when it is installed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from engine.model import SUBJECT_PREFIX, Regime
-
-Backend = Callable[[Regime, list["Instance"]], dict[tuple[int, int], str]]
-
-
-@dataclass(frozen=True)
-class Instance:
-    kind: str  # "expert", "project", "project.served_units", ...
-    key: int  # unique within one evaluation; the engine fact id
-    data: dict[str, Any]
-    prefix: str  # fact path of this instance, e.g. "experts[2]" or "project.served_units[0]"
-    subject_id: str
+from engine.backends import Instance, get_backend
+from engine.explain import build_result
+from engine.policy.model import SUBJECT_PREFIX, Regime
 
 
 def subject_instances(regime: Regime, facts: dict[str, Any]) -> tuple[list[Instance], dict[str, str]]:
@@ -62,28 +52,21 @@ def subject_instances(regime: Regime, facts: dict[str, Any]) -> tuple[list[Insta
     return out, absent_lists
 
 
-def durable_backend(regime: Regime, instances: list[Instance]) -> dict[tuple[int, int], str]:
-    from engine.durable_adapter import compile_ruleset
-
-    return compile_ruleset(regime).run((i.kind, i.key, i.data) for i in instances)
+_observers: list[Callable[[dict[str, Any]], None]] = []
 
 
-BACKENDS: dict[str, Backend] = {"durable": durable_backend}
-
-
-def backend(name: str) -> Backend:
-    if name == "reference" and name not in BACKENDS:
-        from engine import reference  # noqa: F401  registers itself
-    if name not in BACKENDS:
-        raise ValueError(f"未知的求值引擎 '{name}'（可用：{', '.join(sorted(BACKENDS))}）")
-    return BACKENDS[name]
+def add_observer(fn: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
+    """Call `fn(result)` after every evaluation (rule coverage uses this); returns a function that removes it."""
+    _observers.append(fn)
+    return lambda: _observers.remove(fn)
 
 
 def evaluate(regime: Regime, facts: dict[str, Any], as_of: dt.date | None = None,
              engine: str = "durable") -> dict[str, Any]:
     """The evaluation result of CONTRACT.md for validated facts."""
-    from engine.explain import build_result
-
     instances, absent_lists = subject_instances(regime, facts)
-    outcomes = backend(engine)(regime, instances)
-    return build_result(regime, instances, absent_lists, outcomes, as_of or dt.date.today())
+    outcomes = get_backend(engine).run(regime, instances)
+    result = build_result(regime, instances, absent_lists, outcomes, as_of or dt.date.today())
+    for observe in _observers:
+        observe(result)
+    return result

@@ -9,10 +9,10 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from engine.conditions import fields_of, get_path
-from engine.evaluate import Instance
-from engine.labels import label
-from engine.model import SUBJECT_PREFIX, Regime, Rule
+from engine.backends.base import Instance
+from engine.policy.conditions import fields_of, get_path
+from engine.policy.model import SUBJECT_PREFIX, Regime, Rule
+from engine.vocabulary import label
 
 OUTCOME_ORDER = ("fail", "missing", "pass", "not_applicable")
 MISSING_VALUE = "未提供"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.conditions import canonical_place
-from engine.model import Regime
-from engine.validate import PolicyError, load_regime_file
+from engine.backends import CompileError, get_backend
+from engine.policy.conditions import canonical_place
+from engine.policy.model import Regime
+from engine.policy.validate import PolicyError, load_regime_file
+from engine.settings import settings, shipped_policies
 
-DEFAULT_POLICIES = Path(__file__).resolve().parent.parent / "policies"
+DEFAULT_POLICIES = shipped_policies()
 
 
 class SelectionError(Exception):
@@ -19,7 +20,7 @@ class SelectionError(Exception):
 
 
 def policies_dir() -> Path:
-    return Path(os.environ.get("REGIMES_POLICIES", DEFAULT_POLICIES))
+    return settings().policies
 
 
 def policy_files(root: Path) -> list[Path]:
@@ -46,10 +47,8 @@ class Registry:
                 reg.errors.append(f"{path}:1:1: 规则集编号 {regime.id} 与 {reg.regimes[regime.id].path} 重复")
                 continue
             if compile_engine:
-                from engine.durable_adapter import CompileError, compile_ruleset
-
                 try:
-                    compile_ruleset(regime)
+                    get_backend().prepare(regime)
                 except CompileError as exc:
                     reg.errors.append(f"{path}: {exc}")
                     continue

@@ -22,11 +22,13 @@ from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.durable_adapter import live_states
+from engine.audit.replay import ReplayError, decide, impact, replay
+from engine.audit.store import Store
+from engine.backends import live_states
+from engine.backends.sandbox import compile_candidate
 from engine.facts import validate_facts
+from engine.policy.validate import PolicyError
 from engine.registry import Registry, SelectionError
-from engine.sandbox import compile_candidate
-from engine.validate import PolicyError
 from service import examples
 from service.auth import TokenTable, require
 from service.errors import (
@@ -53,9 +55,7 @@ from service.models import (
     ReplayResponse,
     parse_date,
 )
-from service.replay import ReplayError, decide, impact, replay
 from service.state import RegistryHolder
-from service.store import Store
 
 log = logging.getLogger("regimes.service")
 
@@ -239,7 +239,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
     @app.post("/v1/compare", tags=["compare"], summary="同一份事实在各规则集下的判定（不记入日志）",
               responses={200: {"model": CompareResponse}, **ERRORS})
     def compare(request: Request, body: CompareRequest) -> JSONResponse:
-        from engine import compare as comparison
+        from engine.compare import core as comparison
 
         _check_facts(body.facts)
         try:
@@ -255,7 +255,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
                                                     examples=["liaoning-2026,shanghai-2026"])] = None,
                topics: Annotated[str | None, Query(max_length=5000, description="逗号分隔的主题",
                                                    examples=["expert.title,funding.support"])] = None) -> JSONResponse:
-        from engine import compare as comparison
+        from engine.compare import core as comparison
 
         regime_ids, topic_ids = _ids(regimes, "regimes"), _ids(topics, "topics")
         try:
@@ -269,7 +269,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
     def diff(request: Request,
              from_id: Annotated[str, Query(alias="from", max_length=200, examples=["shanghai-2022"])],
              to_id: Annotated[str, Query(alias="to", max_length=200, examples=["shanghai-2026"])]) -> JSONResponse:
-        from engine import compare as comparison
+        from engine.compare import core as comparison
 
         registry = _registry(request)
         for field, rid in (("from", from_id), ("to", to_id)):

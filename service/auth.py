@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from collections.abc import Callable
 
 from fastapi import Request
 
+from engine.settings import settings
 from service.errors import ApiError
 
 ROLES = ("auditor", "staff")
@@ -48,7 +48,7 @@ class TokenTable:
 
     @classmethod
     def from_env(cls) -> TokenTable:
-        return cls(parse_tokens(os.environ.get("REGIMES_TOKENS")))
+        return cls(parse_tokens(settings().tokens))
 
     def role_of(self, token: str) -> str | None:
         digest = hashlib.sha256(token.encode("utf-8", "surrogateescape")).digest()

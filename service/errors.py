@@ -138,7 +138,7 @@ def install_handlers(app: FastAPI) -> None:
     async def _selection(_: Request, exc: SelectionError) -> JSONResponse:
         return error_response(422, str(exc), [("regime", str(exc))])
 
-    from engine.durable_adapter import EngineError
+    from engine.errors import EngineError
 
     @app.exception_handler(EngineError)
     async def _engine(_: Request, exc: EngineError) -> JSONResponse:

@@ -22,19 +22,19 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import FormData, UploadFile
 
-from engine import compare as comparison
-from engine.cli import ENTITLEMENT_OUTCOME, GROUPS, SEVERITY_TEXT, VERDICT_TEXT
-from engine.facts import FactsError, facts_schema, load_facts_text, validate_facts
-from engine.labels import LABELS
-from engine.registry import Registry, SelectionError
-from engine.render_compare import (  # the matrix page's table and phone-card styles, shared
+from engine.audit.replay import decide
+from engine.compare import core as comparison
+from engine.compare.render import (  # the matrix page's table and phone-card styles, shared
     CHANGE_LABEL,
     TABLE_CSS,
     change_details,
     citation,
     rule_name,
 )
-from service.replay import decide
+from engine.facts import FactsError, facts_schema, load_facts_text, validate_facts
+from engine.registry import Registry, SelectionError
+from engine.vocabulary import ENTITLEMENT_OUTCOME, LABELS, SEVERITY_TEXT, VERDICT_TEXT
+from engine.vocabulary import RESULT_GROUPS as GROUPS
 
 router = APIRouter(include_in_schema=False)
 
@@ -601,7 +601,7 @@ async def precheck_submit(request: Request) -> HTMLResponse:
 
 async def _decide(request: Request, registry: Registry, state: FormState, built: Built, regime: Any,
                   as_of: dt.date) -> HTMLResponse:
-    from engine.durable_adapter import EngineError
+    from engine.errors import EngineError
 
     facts = built.facts
 
@@ -619,7 +619,7 @@ async def _decide(request: Request, registry: Registry, state: FormState, built:
 async def _compare_response(request: Request, registry: Registry, state: FormState | None,
                             facts: dict[str, Any], as_of: dt.date | None = None,
                             regime_ids: list[str] | None = None) -> HTMLResponse:
-    from engine.durable_adapter import EngineError
+    from engine.errors import EngineError
 
     def run() -> dict[str, Any]:
         return comparison.outcome_table(comparison.compare(registry, facts, regime_ids, as_of), registry)

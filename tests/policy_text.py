@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.model import Regime
-from engine.validate import load_regime_text
+from engine.policy.model import Regime
+from engine.policy.validate import load_regime_text
 
 HEADER = """\
 id: test-2026

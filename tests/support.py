@@ -64,7 +64,7 @@ def delete_path(facts: dict, path: str) -> dict:
 
 def parse_value(text: str) -> Any:
     """A step's value, written as YAML: 3, 2.5, true, intermediate, [a, b]; dates stay text."""
-    from engine import yamlio
+    from engine.documents import yamlio
 
     return yamlio.load(text).data
 

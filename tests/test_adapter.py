@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from policy_text import regime, rule
 
-from engine import durable_adapter
-from engine.durable_adapter import CompileError, compile_ruleset
+from engine.backends import durable as durable_adapter
+from engine.backends.durable import CompileError, compile_ruleset
 from engine.evaluate import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,14 +131,14 @@ def test_ten_thousand_evaluations_leave_no_state_and_flat_memory():
 
 def test_only_the_adapter_imports_durable_rules():
     importers = []
-    for path in list((ROOT / "engine").glob("*.py")) + list((ROOT / "service").glob("*.py")):
+    for path in list((ROOT / "engine").rglob("*.py")) + list((ROOT / "service").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             if any(n.startswith(("durable", "durable_rules_engine")) for n in names):
-                importers.append(path.name)
-    assert importers == ["durable_adapter.py"]
+                importers.append(path.relative_to(ROOT).as_posix())
+    assert importers == ["engine/backends/durable.py"]
 
 
 def test_too_many_conditions_for_one_subject_names_the_rule_that_crosses_the_limit():

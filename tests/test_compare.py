@@ -11,9 +11,9 @@ import re
 import pytest
 from rich.console import Console
 
-from engine import render_compare as render
-from engine.cli import main
-from engine.compare import (
+from engine.cli.main import main
+from engine.compare import render
+from engine.compare.core import (
     NOT_ADDRESSED,
     Describer,
     compare,
@@ -23,10 +23,10 @@ from engine.compare import (
     outcome_table,
     topic_key,
 )
-from engine.conditions import Cmp, Const, Field
-from engine.model import Regime
+from engine.policy.conditions import Cmp, Const, Field
+from engine.policy.model import Regime
+from engine.policy.validate import load_regime_text
 from engine.registry import Registry, SelectionError
-from engine.validate import load_regime_text
 
 HEADER = """
 id: {id}

@@ -1,4 +1,4 @@
-"""Differential test: the durable-rules backend against the plain-Python reference (engine.reference).
+"""Differential test: the durable-rules backend against the plain-Python reference (engine.backends.reference).
 
 For every regime the registry loads, facts documents are generated from the facts schema,
 biased toward the boundaries mined from the regime's own compiled rules (the IR): dates the
@@ -26,7 +26,11 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from engine.conditions import (
+from engine.backends import get_backend
+from engine.backends.reference import outcome, truth
+from engine.evaluate import evaluate
+from engine.facts import facts_schema, validate_facts
+from engine.policy.conditions import (
     PLACE_FIELDS,
     All,
     AnyOf,
@@ -42,10 +46,7 @@ from engine.conditions import (
     add_months,
     canonical_place,
 )
-from engine.evaluate import BACKENDS, backend, evaluate
-from engine.facts import facts_schema, validate_facts
-from engine.model import SUBJECT_PREFIX, Regime, Rule
-from engine.reference import outcome, reference_backend, truth
+from engine.policy.model import SUBJECT_PREFIX, Regime, Rule
 from engine.registry import Registry
 
 DEFAULT_CASES = 2000
@@ -401,7 +402,7 @@ HOTEL = Cmp(Field(("above_standard_hotel",), None, "boolean"), "eq", Const(True)
 def test_cross_field_or_inside_every_is_refused(name: str, check: Cond) -> None:
     """durable-rules 2.0.28 honours only the branch of a `$or` inside `$iall` that tests an item's
     last property; the adapter refuses such a rule, naming it, instead of answering wrongly."""
-    from engine.durable_adapter import CompileError
+    from engine.errors import CompileError
 
     regime = _single_rule_regime(name, when=None, check=check)
     facts = {"project": {"venues": [{"scenic_area": True, "above_standard_hotel": False}]}}
@@ -425,7 +426,7 @@ def test_or_inside_quantifier_both_backends(check: Cond, venue: dict[str, bool],
 def _single_rule_regime(local_id: str, when: Cond | None, check: Cond) -> Regime:
     import hashlib
 
-    from engine.model import Source
+    from engine.policy.model import Source
 
     rule = Rule(id=f"diff-test/{local_id}", local_id=local_id, title=local_id, topic="test", subject="project",
                 each=None, kind="requirement", severity="error", params={}, when=when, check=check, message=local_id,
@@ -447,9 +448,10 @@ def cmp(path: str, op: str, value: Any, type: str = "number") -> Cmp:  # noqa: A
     return Cmp(F(*path.split("."), type=type), op, Const(value))
 
 
-def test_reference_is_registered() -> None:
-    assert backend("reference") is reference_backend
-    assert BACKENDS["reference"] is reference_backend
+def test_reference_backend_is_available_by_name() -> None:
+    assert get_backend("reference").name == "reference"
+    with pytest.raises(ValueError, match="未知的求值引擎"):
+        get_backend("nope")
 
 
 def test_absent_field_is_unknown_and_rule_missing() -> None:

@@ -6,7 +6,7 @@ then puts random values of any type anywhere in a valid policy, and builds rando
 condition trees from the real field names, operators and junk. A random policy that loads
 must also compile, and both engines must give the same answer on it.
 
-The riskiest inputs also go through engine.sandbox.compile_candidate, the child-process
+The riskiest inputs also go through engine.backends.sandbox.compile_candidate, the child-process
 compile the impact endpoint uses, including test-hooked children that segfault, hang or
 exit without an answer (REGIMES_SANDBOX_TEST_CRASH, read only in the child).
 
@@ -33,11 +33,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from policy_text import HEADER, rule
 
-from engine import sandbox
-from engine.durable_adapter import MAX_CONDITIONS_PER_KIND, CompileError, EngineError, compile_ruleset
+from engine.backends import sandbox
+from engine.backends.durable import MAX_CONDITIONS_PER_KIND, CompileError, EngineError, compile_ruleset
 from engine.evaluate import evaluate
 from engine.facts import facts_schema, load_facts_file
-from engine.validate import MAX_RULES, PolicyError, load_regime_text
+from engine.policy.validate import MAX_RULES, PolicyError, load_regime_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("REGIMES_FUZZ_EXAMPLES") or 150)
@@ -302,7 +302,7 @@ def _children() -> set[int]:
 
 def test_the_test_hook_is_read_only_in_the_child() -> None:
     """The hook cannot fire in the serving process: only the child's entry point reads it."""
-    source = (ROOT / "engine" / "sandbox.py").read_text(encoding="utf-8")
+    source = (ROOT / "engine" / "backends" / "sandbox.py").read_text(encoding="utf-8")
     uses = [line for line in source.splitlines() if "TEST_HOOK_ENV" in line and "os.environ" in line]
     assert len(uses) == 1
     os.environ[sandbox.TEST_HOOK_ENV] = "segv"

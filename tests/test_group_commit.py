@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from service.store import _GroupCommit
+from engine.audit.store import _GroupCommit
 
 
 def test_concurrent_commits_share_transactions_and_all_return():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from policy_text import HEADER, rule
 
-from engine.cli import main
-from engine.validate import PolicyError, load_regime_file, load_regime_text
+from engine.cli.main import main
+from engine.policy.validate import PolicyError, load_regime_file, load_regime_text
 
 
 def errors_of(text: str) -> list[str]:
@@ -126,7 +126,7 @@ def test_validate_command_passes_on_the_shipped_policies(capsys):
 def test_every_extra_topic_has_its_reason_in_policies_readme():
     from support import ROOT
 
-    from engine.topics import EXTRA_TOPICS
+    from engine.vocabulary import EXTRA_TOPICS
 
     readme = (ROOT / "policies" / "README.md").read_text(encoding="utf-8")
     assert all(f"`{topic}`" in readme for topic in EXTRA_TOPICS)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from support import check, check_changed, example, outcome, registry
 
-from engine.coverage import needed
+from engine.policy.coverage import needed
 from engine.registry import SelectionError
 
 R22 = "shanghai-2022"

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from engine.audit.store import Store
 from engine.facts import load_facts_file
-from service.store import Store
 from service.testing import AUDITOR_TOKEN, STAFF_TOKEN, TOKENS_SPEC, auth, copy_policies, liaoning_file, tighten_title_rule
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from engine.audit.store import Store
 from engine.facts import facts_schema, load_facts_file
-from service.store import Store
 from service.testing import AUDITOR_TOKEN, auth, make_test_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from engine import cli
-from engine.durable_adapter import EngineError
+from engine.cli import main as cli
+from engine.audit.store import Store
+from engine.errors import EngineError
 from engine.facts import load_facts_file
-from service.store import Store
 from service.testing import AUDITOR_TOKEN, STAFF_TOKEN, auth, liaoning_file, make_test_app, tighten_title_rule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,12 +159,12 @@ def test_an_invalid_candidate_changes_nothing(env: tuple[TestClient, Path, str],
 
 
 def test_engine_refusal_is_503_not_500(env: tuple[TestClient, Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import service.replay
+    import engine.audit.replay
 
     def busy(*_: Any, **__: Any) -> Any:
         raise EngineError("规则引擎繁忙，请稍后重试")
 
-    monkeypatch.setattr(service.replay, "evaluate", busy)  # where decide() looks it up
+    monkeypatch.setattr(engine.audit.replay, "evaluate", busy)  # where decide() looks it up
     response = env[0].post("/v1/evaluate", json={"regime": "liaoning-2026", "facts": COMPLIANT})
     assert response.status_code == 503 and "繁忙" in response.json()["error"]
 

@@ -20,12 +20,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from engine.audit import migrations, replay
+from engine.audit.store import Store, database_url, safe_url
 from engine.evaluate import evaluate
 from engine.facts import load_facts_file
+from engine.policy.validate import load_regime_file
 from engine.registry import Registry
-from engine.validate import load_regime_file
-from service import migrations, replay
-from service.store import Store, database_url, safe_url
 from service.testing import copy_policies, liaoning_file, tighten_title_rule
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.store import Store
+from engine.audit.store import Store
 from service.testing import make_test_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +145,7 @@ def test_precheck_page_is_chinese_accessible_and_needs_no_javascript(client: Tes
                   "project.served_units.0.type", "project.locations.0.province", "project.service_forms"):
         assert f"field-{field}" in page.ids
     assert 'type="date"' in html and 'name="project.service_forms" value="free_clinic"' in html
-    assert '<option value="associate_senior">副高级</option>' in html  # enum labels from engine.labels
+    assert '<option value="associate_senior">副高级</option>' in html  # enum labels from engine.vocabulary
     assert client.get("/static/site.css").headers["content-type"].startswith("text/css")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import yamlio
+from engine.documents import yamlio
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -18,8 +18,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 
-from engine import yamlio
-from engine.schema_errors import schema_messages
+from engine.documents import yamlio
+from engine.documents.schema_errors import schema_messages
 
 MAX_BYTES = 10_000_000  # a facts file is a few kilobytes; refuse anything absurd before parsing
 
@@ -63,7 +63,7 @@ _Validator = validators.extend(
 
 @functools.cache
 def _schema() -> dict[str, Any]:
-    text = (resources.files("engine") / "schemas" / "facts.schema.json").read_text(encoding="utf-8")
+    text = (resources.files("engine.facts") / "facts.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import queue
 import threading
 import uuid
@@ -36,10 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from engine.model import Regime
-from service.migrations import migrate
-
-DEFAULT_URL = "sqlite:///./regimes-decisions.db"
+from engine.audit.migrations import migrate
+from engine.policy.model import Regime
+from engine.settings import settings
 
 metadata = MetaData()
 policies = Table(
@@ -70,7 +68,7 @@ def canonical_json(data: Any) -> str:
 
 
 def database_url(url: str | None = None) -> str:
-    url = url or os.environ.get("REGIMES_DATABASE_URL") or DEFAULT_URL
+    url = url or settings().database_url
     for plain in ("postgresql://", "postgres://"):  # psycopg 3 is the driver we ship, not psycopg2
         if url.startswith(plain):
             return "postgresql+psycopg://" + url[len(plain):]

@@ -1,12 +1,13 @@
-"""`regimes compare`, `matrix` and `diff`: thin commands over engine.compare and engine.render_compare."""
+"""`regimes compare`, `matrix` and `diff`: thin commands over engine.compare and engine.compare.render."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from engine import render_compare as render
-from engine.compare import compare, diff, matrix, outcome_table
+from engine.cli.common import load_facts, load_registry, make_console, parse_date, print_json
+from engine.compare import render
+from engine.compare.core import compare, diff, matrix, outcome_table
 
 
 def _ids(text: str | None) -> list[str] | None:
@@ -17,54 +18,50 @@ def _ids(text: str | None) -> list[str] | None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from engine.cli import _console, _load_facts, _print_json, _registry
 
-    facts = _load_facts(args.facts)
-    reg = _registry()
+    facts = load_facts(args.facts)
+    reg = load_registry()
     data = compare(reg, facts, _ids(args.regimes), args.as_of)
     if args.format == "json":
-        _print_json(data)
+        print_json(data)
     else:
-        render.compare_text(outcome_table(data, reg), _console())
+        render.compare_text(outcome_table(data, reg), make_console())
     return 0
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
-    from engine.cli import _console, _print_json, _registry
 
-    data = matrix(_registry(), _ids(args.regimes), _ids(args.topics))
+    data = matrix(load_registry(), _ids(args.regimes), _ids(args.topics))
     if args.format == "json":
-        _print_json(data)
+        print_json(data)
     elif args.format == "markdown":
         print(render.matrix_markdown(data), end="")
     elif args.format == "html":
         print(render.matrix_html(data), end="")
     else:
-        render.matrix_text(data, _console())
+        render.matrix_text(data, make_console())
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from engine.cli import _console, _print_json, _registry
 
-    data = diff(_registry(), args.from_id, args.to_id)
+    data = diff(load_registry(), args.from_id, args.to_id)
     if args.format == "json":
-        _print_json(data)
+        print_json(data)
     elif args.format == "markdown":
         print(render.diff_markdown(data), end="")
     else:
-        render.diff_text(data, _console(), show_unchanged=args.all)
+        render.diff_text(data, make_console(), show_unchanged=args.all)
     return 0
 
 
 def add_commands(sub: Any, fmt: dict[str, Any]) -> None:
     """Register the comparison subcommands on the `regimes` parser."""
-    from engine.cli import _date
 
     s = sub.add_parser("compare", help="用所有（或指定的）规则集判定同一事实文件并对照")
     s.add_argument("facts", help="YAML 或 JSON 事实文件；- 表示标准输入")
     s.add_argument("--regimes", help="规则集编号，逗号分隔，如 liaoning-2026,shanghai-2026；默认全部")
-    s.add_argument("--as-of", type=_date, help="基准日期 YYYY-MM-DD，默认今天")
+    s.add_argument("--as-of", type=parse_date, help="基准日期 YYYY-MM-DD，默认今天")
     s.add_argument("--format", **fmt)
     s.set_defaults(func=cmd_compare)
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.compare import MODAL, NOT_ADDRESSED, show_value, topic_label
+from engine.compare.core import MODAL, NOT_ADDRESSED, show_value, topic_label
 
 VERDICT_LABEL = {"eligible": ("符合条件", "green"), "ineligible": ("不符合条件", "red"),
                  "incomplete": ("材料不全", "yellow")}

@@ -18,12 +18,12 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from engine import yamlio
-from engine.conditions import ConditionError, canonical_place, parse_condition, subject_schema
+from engine.documents import yamlio
+from engine.documents.schema_errors import schema_messages
 from engine.facts import facts_schema
-from engine.model import Document, Regime, Rule, Source
-from engine.schema_errors import schema_messages
-from engine.topics import ALL_TOPICS
+from engine.policy.conditions import ConditionError, canonical_place, parse_condition, subject_schema
+from engine.policy.model import Document, Regime, Rule, Source
+from engine.vocabulary import ALL_TOPICS
 
 MAX_RULES = 2000
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -39,7 +39,7 @@ class PolicyError(Exception):
 
 @cache
 def policy_schema() -> dict:
-    text = (resources.files("engine") / "schemas" / "policy.schema.json").read_text(encoding="utf-8")
+    text = (resources.files("engine.policy") / "policy.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

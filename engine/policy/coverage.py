@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.conditions import All, AnyOf, Cond, Exists
-from engine.model import Regime, Rule
+from engine.policy.conditions import All, AnyOf, Cond, Exists
+from engine.policy.model import Regime, Rule
 
 
 def can_fail(cond: Cond) -> bool:

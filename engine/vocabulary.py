@@ -40,3 +40,47 @@ LABELS: dict[str, str] = {
 def label(value: Any) -> Any:
     """The Chinese label of an enum code, or the value unchanged."""
     return LABELS.get(value, value) if isinstance(value, str) else value
+
+# DOMAIN §6 order: the order policy staff read a notice in (who, what, how to apply, money, ...).
+DOMAIN_TOPIC_ORDER: tuple[str, ...] = tuple("""
+expert.title expert.health expert.employer_approval expert.priority expert.retired
+project.level project.direction project.service_forms project.served_units project.scope
+project.priority_areas project.onsite_days project.cumulative_days project.problems_per_session
+project.completion application.deadline application.materials application.text_limits
+application.quota funding.support funding.allowed_expenses funding.prohibited_expenses
+funding.surplus reporting.plan_filing reporting.summary_report reporting.fund_report
+reporting.results conduct.venue conduct.emergency_plan conduct.foreign_experts conduct.plan_change
+history.prior_completion base.participants base.host_type locality.activities
+locality.joint_activities locality.demo_teams locality.expert_recommendations secondment.duration
+benefit.continuing_education benefit.title_promotion benefit.costs benefit.position_retained
+""".split())
+DOMAIN_TOPICS = frozenset(DOMAIN_TOPIC_ORDER)
+
+# Topics beyond DOMAIN §6; each has its one-line reason in policies/README.md as well.
+EXTRA_TOPICS: dict[str, str] = {
+    "application.priority": "上海2022、2026 申报遴选中的优先与直报渠道（基地优先、特贴专家项目可直报），与名额分列",
+    "expert.willingness": "辽宁第七条、黑龙江三9 要求专家具有服务基层的意愿，与健康状况分列以便比较",
+    "conduct.third_party": "辽宁第二十二条单独禁止转交第三方实施，与方案变更分列",
+    "secondment.trainee": "黑龙江二8 跟岗锻炼对象限于县以下专业技术骨干或急需紧缺人才，与锻炼时长分列",
+}
+
+ALL_TOPICS = DOMAIN_TOPICS | frozenset(EXTRA_TOPICS)
+TOPIC_ORDER: tuple[str, ...] = DOMAIN_TOPIC_ORDER + tuple(sorted(EXTRA_TOPICS))
+
+
+# ---------------------------------------------------------------- verdicts, severities, result groups
+VERDICT_TEXT = {"eligible": ("符合条件", "bold green"), "ineligible": ("不符合条件", "bold red"),
+                "incomplete": ("材料不全，尚不能判定", "bold yellow")}
+SEVERITY_TEXT = {"error": "必须", "warning": "一般应", "info": "鼓励/可"}
+KIND_TEXT = {"requirement": "要求", "entitlement": "权益"}
+RESULT_GROUPS = (
+    ("未通过的硬性要求", lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] == "error", "red"),
+    ("缺少的事实", lambda r: r["kind"] == "requirement" and r["outcome"] == "missing", "yellow"),
+    ("提醒（一般应 / 鼓励）", lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] != "error",
+     "magenta"),
+    ("通过", lambda r: r["kind"] == "requirement" and r["outcome"] == "pass", "green"),
+    ("权益", lambda r: r["kind"] == "entitlement" and r["outcome"] != "not_applicable", "cyan"),
+)
+ENTITLEMENT_OUTCOME = {"pass": "享有", "fail": "条件未满足", "missing": "缺少事实"}
+
+

@@ -1,7 +1,7 @@
 """Regimes side by side: compare one set of facts, tabulate requirements by topic, diff two regimes.
 
 Plain functions over the registry that return plain data (dicts, lists, strings); the
-renderers in engine.render_compare and the HTTP service only format what is built here.
+renderers in engine.compare.render and the HTTP service only format what is built here.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.conditions import All, AnyOf, Cmp, Cond, Const, Contains, Exists, Field, Not, Quant, Ref
 from engine.evaluate import evaluate
-from engine.labels import LABELS as VALUE_LABELS
-from engine.model import Regime, Rule
+from engine.policy.conditions import All, AnyOf, Cmp, Cond, Const, Contains, Exists, Field, Not, Quant, Ref
+from engine.policy.model import Regime, Rule
 from engine.registry import Registry, SelectionError
-from engine.topics import ALL_TOPICS, TOPIC_ORDER
+from engine.vocabulary import ALL_TOPICS, TOPIC_ORDER
+from engine.vocabulary import LABELS as VALUE_LABELS
 
 NOT_ADDRESSED = "未规定"
 

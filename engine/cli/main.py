@@ -4,76 +4,42 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
-from engine.facts import FactsError, load_facts_file, load_facts_text
-from engine.registry import Registry, SelectionError, policies_dir, policy_files
-from engine.validate import PolicyError, load_regime_file
-
-EXIT_ELIGIBLE, EXIT_INELIGIBLE, EXIT_INCOMPLETE, EXIT_BAD_INPUT, EXIT_INVALID_POLICY = 0, 1, 2, 3, 4
-VERDICT_EXIT = {"eligible": EXIT_ELIGIBLE, "ineligible": EXIT_INELIGIBLE, "incomplete": EXIT_INCOMPLETE}
-VERDICT_TEXT = {"eligible": ("符合条件", "bold green"), "ineligible": ("不符合条件", "bold red"),
-                "incomplete": ("材料不全，尚不能判定", "bold yellow")}
-SEVERITY_TEXT = {"error": "必须", "warning": "一般应", "info": "鼓励/可"}
-KIND_TEXT = {"requirement": "要求", "entitlement": "权益"}
-
-
-class BadInput(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # usage errors are bad input, not "ineligible"
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: 参数错误：{message}\n")
-
-
-def _console(stream: Any = None) -> Console:
-    stream = stream or sys.stdout
-    width = None if stream.isatty() else 160
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' 不是有效日期（格式 YYYY-MM-DD）") from None
-
-
-def _registry() -> Registry:
-    reg = Registry.load()
-    for line in reg.errors:
-        print(f"警告：已跳过无效的规则文件：{line}", file=sys.stderr)
-    return reg
-
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _load_facts(path: str) -> dict:
-    if path == "-":
-        return load_facts_text(sys.stdin.read(), "<stdin>")
-    return load_facts_file(path)
-
+from engine.backends import CompileError, get_backend
+from engine.cli import audit as cli_audit
+from engine.cli import compare as cli_compare
+from engine.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_INVALID_POLICY,
+    VERDICT_EXIT,
+    BadInput,
+    Parser,
+    load_facts,
+    load_registry,
+    make_console,
+    parse_date,
+    print_json,
+    render_result,
+)
+from engine.evaluate import evaluate
+from engine.facts import FactsError
+from engine.policy.coverage import gaps, load
+from engine.policy.validate import PolicyError, load_regime_file
+from engine.registry import SelectionError, policies_dir, policy_files
+from engine.vocabulary import KIND_TEXT, SEVERITY_TEXT
 
 # ---------------------------------------------------------------- commands
 
 def cmd_list(args: argparse.Namespace) -> int:
-    reg = _registry()
+    reg = load_registry()
     rows = [r.summary() for r in sorted(reg.regimes.values(), key=lambda r: (r.region, r.effective_from))]
     if args.format == "json":
-        _print_json(rows)
+        print_json(rows)
         return 0
     table = Table(title="规则集", show_lines=False)
     for col in ("编号", "地区", "版本年", "标题", "文号", "发布日期", "类型", "规则数", "版本", "内容哈希"):
@@ -81,7 +47,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for r in rows:
         table.add_row(r["id"], r["region_name"], str(r["edition"]), r["title"], "；".join(r["document_numbers"]) or "—",
                       r["issued"] or "未载明", r["kind"], str(r["rule_count"]), r["version"], r["hash"][:19] + "…")
-    _console().print(table)
+    make_console().print(table)
     return 0
 
 
@@ -92,7 +58,7 @@ def format_params(params: dict[str, Any]) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    regime = _registry().get(args.id)
+    regime = load_registry().get(args.id)
     if args.format == "json":
         out = regime.summary()
         out["rules"] = [{
@@ -100,9 +66,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             "kind": r.kind, "severity": r.severity, "params": r.params, "message": r.message,
             "source": r.source.as_dict(),
         } for r in regime.rules]
-        _print_json(out)
+        print_json(out)
         return 0
-    console = _console()
+    console = make_console()
     console.print(f"[bold]{regime.id}[/]  {regime.title}  版本 {regime.version}  {regime.hash}")
     table = Table(show_lines=True)
     for col in ("规则", "主题", "对象", "性质", "参数", "出处"):
@@ -115,50 +81,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-GROUPS = (
-    ("未通过的硬性要求", lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] == "error", "red"),
-    ("缺少的事实", lambda r: r["kind"] == "requirement" and r["outcome"] == "missing", "yellow"),
-    ("提醒（一般应 / 鼓励）", lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] != "error",
-     "magenta"),
-    ("通过", lambda r: r["kind"] == "requirement" and r["outcome"] == "pass", "green"),
-    ("权益", lambda r: r["kind"] == "entitlement" and r["outcome"] != "not_applicable", "cyan"),
-)
-ENTITLEMENT_OUTCOME = {"pass": "享有", "fail": "条件未满足", "missing": "缺少事实"}
-
-
-def render_result(result: dict[str, Any], console: Console) -> None:
-    label, style = VERDICT_TEXT[result["verdict"]]
-    reg = result["regime"]
-    console.print(Text.assemble(("结论：", "bold"), (label, style)))
-    console.print(f"规则集 {reg['id']} 版本 {reg['version']} {reg['hash']}  基准日期 {result['as_of']}")
-    for title, pick, colour in GROUPS:
-        rows = [r for r in result["results"] if pick(r)]
-        if not rows:
-            continue
-        table = Table(title=f"{title}（{len(rows)}）", title_style=f"bold {colour}", title_justify="left",
-                      show_lines=True, expand=True)
-        table.add_column("规则", overflow="fold", ratio=2)
-        table.add_column("对象", overflow="fold", ratio=1)
-        table.add_column("说明", overflow="fold", ratio=5)
-        table.add_column("条款", overflow="fold", ratio=4)
-        for r in rows:
-            message = r["message"]
-            if r["kind"] == "entitlement":
-                message = f"【{ENTITLEMENT_OUTCOME.get(r['outcome'], r['outcome'])}】{message}"
-            elif r["severity"] != "error":
-                message = f"【{SEVERITY_TEXT[r['severity']]}】{message}"
-            src = r["source"]
-            table.add_row(r["rule"].split("/", 1)[1], r["subject_id"], message,
-                          f"{src['document']} {src['clause']}\n“{src['quote']}”")
-        console.print(table)
-    na = sorted({r["rule"].split("/", 1)[1] for r in result["results"] if r["outcome"] == "not_applicable"})
-    if na:
-        console.print(f"[dim]不适用（条件未触发）：{'、'.join(na)}[/]")
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    facts = _load_facts(args.facts)
-    reg = _registry()
+    facts = load_facts(args.facts)
+    reg = load_registry()
     as_of = args.as_of or dt.date.today()
     if args.regime:
         regime = reg.get(args.regime)
@@ -166,19 +91,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         regime = reg.select(args.region, as_of)
     else:
         raise BadInput("请用 --regime ID 或 --region 地区 [--as-of 日期] 指定规则集")
-    from engine.evaluate import evaluate
-
     result = evaluate(regime, facts, as_of, engine=args.engine)
     if args.format == "json":
-        _print_json(result)
+        print_json(result)
     else:
-        render_result(result, _console())
+        render_result(result, make_console())
     return VERDICT_EXIT[result["verdict"]]
 
 
 def cmd_coverage(path: Path, regimes: list) -> int:
-    from engine.coverage import gaps, load
-
     if not path.exists():
         raise BadInput(f"找不到覆盖率记录 {path}：请先运行 make test（测试会写出该文件）")
     try:
@@ -193,7 +114,7 @@ def cmd_coverage(path: Path, regimes: list) -> int:
         lacking = {k: v for k, v in missing.items() if k.startswith(regime.id + "/")}
         table.add_row(regime.id, str(len(regime.rules)), str(len(regime.rules) - len(lacking)),
                       "\n".join(f"{k.split('/')[1]}: {', '.join(v)}" for k, v in lacking.items()) or "—")
-    _console().print(table)
+    make_console().print(table)
     return EXIT_INVALID_POLICY if missing else 0
 
 
@@ -203,12 +124,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         raise BadInput(f"{policies_dir()} 下没有规则文件")
     errors: list[str] = []
     ok = []
-    from engine.durable_adapter import CompileError, compile_ruleset
-
     for path in paths:
         try:
             regime = load_regime_file(path)
-            compile_ruleset(regime)
+            get_backend().prepare(regime)
             ok.append(regime)
         except PolicyError as exc:
             errors.extend(exc.errors)
@@ -234,8 +153,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="regimes", description="专家服务基层政策规则：校验、判定、比较")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = Parser(prog="regimes", description="专家服务基层政策规则：校验、判定、比较")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     fmt = {"choices": ["text", "json"], "default": "text"}
 
     s = sub.add_parser("list", help="列出所有规则集")
@@ -252,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     group = s.add_mutually_exclusive_group()
     group.add_argument("--regime", help="规则集编号，如 liaoning-2026")
     group.add_argument("--region", help="地区，如 shanghai 或 上海；按 --as-of 选择版本")
-    s.add_argument("--as-of", type=_date, help="基准日期 YYYY-MM-DD，默认今天")
+    s.add_argument("--as-of", type=parse_date, help="基准日期 YYYY-MM-DD，默认今天")
     s.add_argument("--format", **fmt)
     s.add_argument("--engine", choices=["durable", "reference"], default="durable", help="求值引擎")
     s.set_defaults(func=cmd_check)
@@ -263,10 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="并报告测试对每条规则的覆盖（读取 make test 写出的记录）")
     s.set_defaults(func=cmd_validate)
 
-    from engine import cli_compare, cli_service  # their commands live beside the engine code they drive
-
     cli_compare.add_commands(sub, fmt)
-    cli_service.add_commands(sub, fmt)
+    cli_audit.add_commands(sub, fmt)
 
     s = sub.add_parser("serve", help="启动 HTTP 服务")
     s.add_argument("--host", default="127.0.0.1")

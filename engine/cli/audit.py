@@ -10,14 +10,14 @@ import argparse
 import sys
 from typing import Any
 
-from engine.cli import BadInput, _console, _date, _print_json, render_result
+from engine.cli.common import BadInput, make_console, parse_date, print_json, render_result
 
 EXIT_UNCHANGED, EXIT_CHANGED = 0, 1
 OUTCOME_TEXT = {"pass": "通过", "fail": "不通过", "missing": "缺少事实", "not_applicable": "不适用", None: "（无此项）"}
 
 
 def _store() -> Any:
-    from service.store import Store, database_url, safe_url
+    from engine.audit.store import Store, database_url, safe_url
 
     try:
         return Store()
@@ -39,8 +39,8 @@ def _render_changes(changes: dict[str, Any], console: Any) -> None:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from engine.audit.replay import ReplayError, replay
     from engine.registry import Registry
-    from service.replay import ReplayError, replay
 
     store = _store()
     try:
@@ -52,9 +52,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
         store.close()
     changes = out["changes"]
     if args.format == "json":
-        _print_json(out)
+        print_json(out)
     else:
-        console = _console()
+        console = make_console()
         render_result(out["result"], console)
         if changes["identical"]:
             console.print("[bold green]与记录的决策完全一致[/]（同一规则快照、同一结论、每条规则结果相同）")
@@ -69,9 +69,9 @@ def cmd_impact(args: argparse.Namespace) -> int:
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from engine.sandbox import compile_candidate
-    from engine.validate import load_regime_file
-    from service.replay import impact
+    from engine.audit.replay import impact
+    from engine.backends.sandbox import compile_candidate
+    from engine.policy.validate import load_regime_file
 
     load_regime_file(args.candidate)  # PolicyError (unreadable, too big, not UTF-8, invalid): printed by cli.main, exit 4
     path = Path(args.candidate)
@@ -80,16 +80,16 @@ def cmd_impact(args: argparse.Namespace) -> int:
     store = _store()
     try:
         progress = Progress(TextColumn("重算已记录的决策"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=_console(sys.stderr), transient=True, disable=not sys.stderr.isatty())
+                            console=make_console(sys.stderr), transient=True, disable=not sys.stderr.isatty())
         with progress:
             task = progress.add_task("impact", total=store.count(candidate.id))
             out = impact(store, candidate, lambda done, total: progress.update(task, completed=done, total=total))
     finally:
         store.close()
     if args.format == "json":
-        _print_json(out)
+        print_json(out)
     else:
-        console = _console()
+        console = make_console()
         c = out["candidate"]
         console.print(f"候选规则 {c['id']} 版本 {c['version']} {c['hash']}")
         console.print(f"已记录的决策 {out['decisions']} 条；会改变的 {out['changed']} 条"
@@ -107,7 +107,7 @@ def add_commands(sub: Any, fmt: dict[str, Any]) -> None:
     s.add_argument("decision_id")
     group = s.add_mutually_exclusive_group()
     group.add_argument("--regime", help="改用这个已加载的规则集重算")
-    group.add_argument("--as-of", type=_date, help="改用该日期、及同一地区当日生效的规则集重算")
+    group.add_argument("--as-of", type=parse_date, help="改用该日期、及同一地区当日生效的规则集重算")
     s.add_argument("--format", **fmt)
     s.set_defaults(func=cmd_replay)
 

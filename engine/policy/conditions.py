@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from engine.yamlio import Path
+from engine.documents.yamlio import Path
 
 SUBJECT_ROOT = {
     "project": ("properties", "project"),

@@ -12,8 +12,8 @@ from typing import Any
 
 from jsonschema import ValidationError
 
-from engine import yamlio
-from engine.yamlio import Path
+from engine.documents import yamlio
+from engine.documents.yamlio import Path
 
 _TYPE_NAMES = {
     "object": "对象",

@@ -30,7 +30,8 @@ from typing import Any
 
 import durable_rules_engine as _dre
 
-from engine.conditions import (
+from engine.errors import CompileError, EngineError
+from engine.policy.conditions import (
     All,
     AnyOf,
     Cmp,
@@ -46,7 +47,7 @@ from engine.conditions import (
     fields_of,
     get_path,
 )
-from engine.model import Regime, Rule
+from engine.policy.model import Regime, Rule
 
 MAX_IN_FLIGHT = 512  # live sids per ruleset; the engine's hard limit is 1024
 MAX_CONDITIONS_PER_PATTERN = 60  # the engine fails on assert above 64 on one fact at one point
@@ -56,14 +57,6 @@ CMP = {"eq": None, "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 NEG = {"eq": "$neq", "lt": "$gte", "le": "$gt", "gt": "$lte", "ge": "$lt"}
 GUARD_KIND = "__guard__"
 NEVER_KIND = "__never__"  # no fact has this kind: a pattern branch that cannot match
-
-
-class CompileError(Exception):
-    """A policy the engine cannot run safely; the message names the rule."""
-
-
-class EngineError(Exception):
-    """The engine refused an evaluation (busy, or facts beyond its limits)."""
 
 
 def _ordinal(value: Any) -> Any:

@@ -5,7 +5,7 @@ the GIL) or crash it (a segfault) on some rulesets; engine/durable_adapter.py re
 such case known (shared/notes/durable-rules.md), but a policy that arrives over HTTP must
 not be able to take the service down through one that is not known yet. So
 `compile_candidate` first runs `load_regime_text` + `compile_ruleset` in a fresh
-interpreter (`python -m engine.sandbox`, started with fork+exec by `subprocess`, which is
+interpreter (`python -m engine.backends.sandbox`, started with fork+exec by `subprocess`, which is
 safe from a threaded server), kills it after `timeout` seconds, and only if the child
 compiled the policy cleanly does the parent build and compile the same text itself.
 
@@ -34,8 +34,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from engine.model import Regime
-from engine.validate import PolicyError, load_regime_text
+from engine.backends import get_backend
+from engine.errors import CompileError, EngineError
+from engine.policy.model import Regime
+from engine.policy.validate import PolicyError, load_regime_text
 
 log = logging.getLogger("regimes.sandbox")
 
@@ -43,7 +45,7 @@ DEFAULT_TIMEOUT = 10.0
 MEMORY_LIMIT = 2 * 1024**3  # bytes of address space for the child
 MAX_CONCURRENT = 4  # children at once; more callers wait (each child is bounded by its timeout)
 TEST_HOOK_ENV = "REGIMES_SANDBOX_TEST_CRASH"
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parents[2]
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT)
 
 
@@ -63,9 +65,7 @@ def compile_candidate(text: str, filename: str, base_dir: Path | None, timeout: 
 
     Validation and compilation run first in a child process killed after `timeout` seconds,
     so a policy that would hang or crash the rules engine is refused with a clear message."""
-    from engine.durable_adapter import CompileError, EngineError, compile_ruleset
-
-    command = [sys.executable, "-m", "engine.sandbox", filename, str(base_dir.resolve()) if base_dir else "",
+    command = [sys.executable, "-m", "engine.backends.sandbox", filename, str(base_dir.resolve()) if base_dir else "",
                repr(float(timeout))]
     timed_out = f"{filename}: 规则编译超时（超过 {_seconds(timeout)} 秒），可能触发了规则引擎的缺陷，已拒绝"
     with _slots:
@@ -94,7 +94,7 @@ def compile_candidate(text: str, filename: str, base_dir: Path | None, timeout: 
     if regime.hash != answer.get("hash"):
         raise PolicyError([f"{filename}: 规则编译进程与服务对同一文件的解析结果不一致，已拒绝"])
     try:
-        compile_ruleset(regime)  # the child has just shown this returns
+        get_backend().prepare(regime)  # the child has just shown this returns
     except CompileError as exc:
         raise PolicyError([f"{filename}:1:1: {exc}"]) from None
     return regime
@@ -139,11 +139,9 @@ def _test_hook() -> None:
 
 
 def _compile(text: str, filename: str, base_dir: Path | None) -> dict[str, Any]:
-    from engine.durable_adapter import CompileError, compile_ruleset
-
     try:
         regime = load_regime_text(text, filename, base_dir)
-        compile_ruleset(regime)
+        get_backend().prepare(regime)
     except PolicyError as exc:
         return {"errors": exc.errors}
     except CompileError as exc:

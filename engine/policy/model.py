@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.conditions import Cond
+from engine.policy.conditions import Cond
 
 SUBJECT_PREFIX = {
     "project": "project",

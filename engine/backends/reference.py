@@ -1,6 +1,6 @@
 """A plain-Python interpreter of the condition IR: the test oracle for the durable-rules backend.
 
-Why it exists: the durable-rules translation (engine.durable_adapter) lowers the IR to engine
+Why it exists: the durable-rules translation (engine.backends.durable) lowers the IR to engine
 JSON, precomputes lengths, counts and month offsets, and encodes three-valued logic as three
 engine rules per policy rule. Each of those steps can go wrong silently. This module reads the
 same IR directly over the raw facts, with Kleene three-valued logic spelled out (True, False,
@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from engine.conditions import (
+from engine.backends.base import Instance
+from engine.policy.conditions import (
     PLACE_FIELDS,
     All,
     AnyOf,
@@ -31,8 +32,7 @@ from engine.conditions import (
     canonical_place,
     get_path,
 )
-from engine.evaluate import BACKENDS, Instance
-from engine.model import Regime
+from engine.policy.model import Regime
 
 Truth = bool | None  # None: unknown (a field the condition reads is absent)
 
@@ -167,5 +167,3 @@ def reference_backend(regime: Regime, instances: list[Instance]) -> dict[tuple[i
                 out[(n, inst.key)] = result
     return out
 
-
-BACKENDS["reference"] = reference_backend

@@ -12,11 +12,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from engine.audit.store import Decision, Store, canonical_json
 from engine.evaluate import evaluate
-from engine.model import Regime
+from engine.policy.model import Regime
+from engine.policy.validate import PolicyError, load_regime_text
 from engine.registry import Registry
-from engine.validate import PolicyError, load_regime_text
-from service.store import Decision, Store, canonical_json
 
 
 class ReplayError(Exception):

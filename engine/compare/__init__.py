@@ -1,0 +1,1 @@
+"""Comparison across regimes: topic tables, matrix, diff (core) and their renderers (render)."""
