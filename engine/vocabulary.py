@@ -69,10 +69,15 @@ TOPIC_ORDER: tuple[str, ...] = DOMAIN_TOPIC_ORDER + tuple(sorted(EXTRA_TOPICS))
 
 
 # ---------------------------------------------------------------- verdicts, severities, result groups
+# The one wording of each verdict, with its colour for terminals and pages.
 VERDICT_TEXT = {"eligible": ("符合条件", "bold green"), "ineligible": ("不符合条件", "bold red"),
                 "incomplete": ("材料不全，尚不能判定", "bold yellow")}
 SEVERITY_TEXT = {"error": "必须", "warning": "一般应", "info": "鼓励/可"}
 KIND_TEXT = {"requirement": "要求", "entitlement": "权益"}
+OUTCOME_TEXT = {"pass": "通过", "fail": "不通过", "missing": "缺少事实", "not_applicable": "不适用", "pending": "待办",
+                None: "（无此项）"}
+CHANGE_TEXT = {"added": "新增", "removed": "删除", "changed": "修改", "reworded": "措辞/出处调整", "unchanged": "未变"}
+NOT_ADDRESSED = "未规定"
 RESULT_GROUPS = (
     ("未通过的硬性要求", lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] == "error", "red"),
     ("缺少的事实", lambda r: r["kind"] == "requirement" and r["outcome"] == "missing", "yellow"),

@@ -29,6 +29,7 @@ from engine.backends.sandbox import compile_candidate
 from engine.facts import validate_facts
 from engine.policy.validate import PolicyError
 from engine.registry import Registry, SelectionError
+from engine.settings import configure_logging
 from service import examples
 from service.auth import TokenTable, require
 from service.errors import (
@@ -129,12 +130,17 @@ def _regime_detail(regime: Any) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- lifecycle
 
+def _hash_list(hashes: dict[str, str]) -> str:
+    return ", ".join(f"{k} {v[:19]}" for k, v in hashes.items()) or "（无）"
+
+
 def _reload(app: FastAPI, why: str) -> list[str]:
+    before = app.state.holder.hashes()
     errors = app.state.holder.reload()
     if errors:
-        log.warning("重新加载规则（%s）失败，继续使用上一组有效规则：%s", why, "；".join(errors))
+        log.warning("重新加载规则（%s）失败，继续使用上一组有效规则 [%s]：%s", why, _hash_list(before), "；".join(errors))
     else:
-        log.info("已重新加载规则（%s）：%s", why, ", ".join(f"{k} {v[:19]}" for k, v in app.state.holder.hashes().items()))
+        log.info("已重新加载规则（%s）：[%s] → [%s]", why, _hash_list(before), _hash_list(app.state.holder.hashes()))
     return errors
 
 
@@ -156,6 +162,7 @@ def _install_sighup(app: FastAPI) -> bool:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    configure_logging()
     cfg = app.state.config
     app.state.tokens = cfg.get("tokens") or TokenTable.from_env()
     app.state.holder = RegistryHolder(cfg.get("policies"))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse
@@ -30,6 +31,7 @@ from engine.compare.render import (  # the matrix page's table and phone-card st
     change_details,
     citation,
     rule_name,
+    template_globals,
 )
 from engine.facts import FactsError, facts_schema, load_facts_text, validate_facts
 from engine.registry import Registry, SelectionError
@@ -39,7 +41,10 @@ from engine.vocabulary import RESULT_GROUPS as GROUPS
 router = APIRouter(include_in_schema=False)
 
 HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(HERE / "templates")),
+                                jinja2.PackageLoader("engine.compare", "templates")]),  # the one matrix table
+    autoescape=True))
 
 MAX_ROWS = 200  # schema maxItems is 200 for places and units; the 1 MiB body limit bounds the rest
 MAX_FIELDS = 20_000
@@ -443,6 +448,7 @@ def place_fact_errors(messages: list[str], built: Built | None, errors: Errors, 
             errors.add(None, prefix + message)
 
 
+templates.env.globals.update(template_globals())
 templates.env.globals.update(
     SEVERITY_TEXT=SEVERITY_TEXT, ENTITLEMENT_OUTCOME=ENTITLEMENT_OUTCOME, VERDICT_TEXT=VERDICT_TEXT,
     CHANGE_LABEL=CHANGE_LABEL, citation=citation, TABLE_CSS=TABLE_CSS, field_label=field_label,

@@ -8,9 +8,9 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from engine.facts import schema as facts
 from engine.documents.schema_errors import schema_messages
 from engine.facts import FactsError, facts_schema, load_facts_file, load_facts_text, validate_facts
+from engine.facts import schema as facts
 
 VALID_YAML = """\
 project:

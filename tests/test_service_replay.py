@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from engine.cli import main as cli
 from engine.audit.store import Store
+from engine.cli import main as cli
 from engine.errors import EngineError
 from engine.facts import load_facts_file
 from service.testing import AUDITOR_TOKEN, STAFF_TOKEN, auth, liaoning_file, make_test_app, tighten_title_rule

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import queue
 import threading
 import uuid
@@ -38,6 +39,8 @@ from sqlalchemy.exc import OperationalError
 from engine.audit.migrations import migrate
 from engine.policy.model import Regime
 from engine.settings import settings
+
+log = logging.getLogger("regimes.audit")
 
 metadata = MetaData()
 policies = Table(
@@ -215,6 +218,7 @@ class _GroupCommit:
             try:
                 self._write(batch)
             except BaseException as exc:  # every waiter hears of it; none is told "committed"
+                log.error("决策日志写入失败（%d 条未提交）：%s", len(batch), exc.__class__.__name__)
                 for pending in batch:
                     pending.error = exc
             finally:

@@ -321,6 +321,7 @@ class CompiledRuleset:
         if proj is None:
             return fact
         values: dict[str, Any] = {}
+        value: Any
         for path, head, conv in proj.paths:
             value = data.get(head) if path is None else get_path(data, path)
             if value is None:
@@ -334,7 +335,7 @@ class CompiledRuleset:
             else:
                 _put(values, path, value)
         lists: dict[str, Any] = {}
-        for key, lst_path, wanted in proj.item_lists:
+        for list_key, lst_path, wanted in proj.item_lists:
             items = get_path(data, lst_path)
             if not isinstance(items, list):
                 continue
@@ -348,7 +349,7 @@ class CompiledRuleset:
                             v = canonical_place(v)
                         _put(row, p, v)
                 projected.append(row)
-            lists[key] = projected
+            lists[list_key] = projected
         derived: dict[str, Any] = {}
         for name, fn, path, months in proj.derived:
             value = get_path(data, path)
@@ -445,9 +446,9 @@ def _fired(text: str) -> list[tuple[str, str]]:
 def _size(expr: Any) -> int:
     if isinstance(expr, dict):
         if "$and" in expr or "$or" in expr:
-            return sum(_size(x) for x in (expr.get("$and") or expr.get("$or")))
+            return sum(_size(x) for x in (expr.get("$and") or expr.get("$or") or []))
         if "$iall" in expr or "$iany" in expr:
-            inner = next(iter((expr.get("$iall") or expr.get("$iany")).values()))
+            inner = next(iter((expr.get("$iall") or expr.get("$iany") or {}).values()))
             return 1 + (_size(inner) if isinstance(inner, dict) and ("$and" in inner or "$or" in inner) else 0)
         return 1
     return 1

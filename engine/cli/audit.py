@@ -11,9 +11,9 @@ import sys
 from typing import Any
 
 from engine.cli.common import BadInput, make_console, parse_date, print_json, render_result
+from engine.vocabulary import OUTCOME_TEXT
 
 EXIT_UNCHANGED, EXIT_CHANGED = 0, 1
-OUTCOME_TEXT = {"pass": "通过", "fail": "不通过", "missing": "缺少事实", "not_applicable": "不适用", None: "（无此项）"}
 
 
 def _store() -> Any:

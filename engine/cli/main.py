@@ -31,6 +31,7 @@ from engine.facts import FactsError
 from engine.policy.coverage import gaps, load
 from engine.policy.validate import PolicyError, load_regime_file
 from engine.registry import SelectionError, policies_dir, policy_files
+from engine.settings import configure_logging
 from engine.vocabulary import KIND_TEXT, SEVERITY_TEXT
 
 # ---------------------------------------------------------------- commands
@@ -155,7 +156,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="regimes", description="专家服务基层政策规则：校验、判定、比较")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
-    fmt = {"choices": ["text", "json"], "default": "text"}
+    fmt: dict[str, Any] = {"choices": ["text", "json"], "default": "text"}
 
     s = sub.add_parser("list", help="列出所有规则集")
     s.add_argument("--format", **fmt)
@@ -194,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    configure_logging()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

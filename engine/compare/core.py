@@ -13,10 +13,8 @@ from engine.evaluate import evaluate
 from engine.policy.conditions import All, AnyOf, Cmp, Cond, Const, Contains, Exists, Field, Not, Quant, Ref
 from engine.policy.model import Regime, Rule
 from engine.registry import Registry, SelectionError
-from engine.vocabulary import ALL_TOPICS, TOPIC_ORDER
+from engine.vocabulary import ALL_TOPICS, NOT_ADDRESSED, SEVERITY_TEXT, TOPIC_ORDER
 from engine.vocabulary import LABELS as VALUE_LABELS
-
-NOT_ADDRESSED = "未规定"
 
 TOPIC_LABELS: dict[str, str] = {
     "expert.title": "专家职称", "expert.health": "专家身体与适应", "expert.employer_approval": "所在单位批准",
@@ -39,7 +37,7 @@ TOPIC_LABELS: dict[str, str] = {
     "application.priority": "申报倾斜", "secondment.trainee": "跟岗学员",
 }
 
-MODAL = {"error": "必须", "warning": "一般应", "info": "鼓励"}
+MODAL = SEVERITY_TEXT
 
 # field path (subject[.list].field) -> (label, unit); unknown fields fall back to their name.
 FIELD_LABELS: dict[str, tuple[str, str]] = {

@@ -5,19 +5,22 @@ Nothing here decides anything: every fact shown comes from the dicts built in en
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
+import jinja2
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from engine.compare.core import MODAL, NOT_ADDRESSED, show_value, topic_label
+from engine.compare.core import show_value, topic_label
+from engine.vocabulary import CHANGE_TEXT, KIND_TEXT, NOT_ADDRESSED, VERDICT_TEXT
+from engine.vocabulary import SEVERITY_TEXT as MODAL
 
-VERDICT_LABEL = {"eligible": ("符合条件", "green"), "ineligible": ("不符合条件", "red"),
-                 "incomplete": ("材料不全", "yellow")}
-CHANGE_LABEL = {"added": "新增", "removed": "删除", "changed": "修改", "reworded": "措辞/出处调整", "unchanged": "未变"}
-KIND_LABEL = {"requirement": "要求", "entitlement": "权益"}
+VERDICT_LABEL = {k: (text, colour.replace("bold ", "")) for k, (text, colour) in VERDICT_TEXT.items()}
+CHANGE_LABEL = CHANGE_TEXT
+KIND_LABEL = KIND_TEXT
 
 
 def citation(source: dict[str, str]) -> str:
@@ -146,50 +149,23 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _html_rule(rule: dict[str, Any]) -> str:
-    sev = "entitlement" if rule["kind"] == "entitlement" else rule["severity"]
-    badge = "权益" if sev == "entitlement" else MODAL[sev]
-    return (f'<div class="rule"><span class="req">{_e(rule["requirement"])}</span>'
-            f'<span class="sev sev-{sev}">{_e(badge)}</span>'
-            f'<span class="cite">{_e(citation(rule["source"]))}</span></div>')
+def template_globals() -> dict[str, Any]:
+    """What the matrix templates (engine/compare/templates) need, for this module and the web pages."""
+    return {"SEVERITY_TEXT": MODAL, "KIND_TEXT": KIND_TEXT, "NOT_ADDRESSED": NOT_ADDRESSED, "citation": citation,
+            "TABLE_CSS": TABLE_CSS}
+
+
+@functools.cache
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("engine.compare", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    env.globals.update(template_globals())
+    return env
 
 
 def matrix_html(data: dict[str, Any]) -> str:
     """One self-contained page (inline CSS, no scripts or external assets) that reads on a phone."""
-    regimes = data["regimes"]
-    head = "".join(f"<th>{_e(r['id'])}<span class=\"code\">{_e(r['region_name'])} {_e(r['edition'])}</span></th>"
-                   for r in regimes)
-    body = []
-    for row in data["rows"]:
-        cells = []
-        for r in regimes:
-            cell = row["cells"][r["id"]]
-            inner = "".join(_html_rule(x) for x in cell["rules"]) or f'<span class="none">{NOT_ADDRESSED}</span>'
-            cells.append(f'<td data-label="{_e(r["id"] + " " + r["region_name"])}">{inner}</td>')
-        body.append(f'<tr><th scope="row">{_e(row["label"])}<span class="code">{_e(row["topic"])}</span></th>'
-                    + "".join(cells) + "</tr>")
-    listed = "".join(f"<li><b>{_e(r['id'])}</b>：{_e(r['title'])}（版本 {_e(r['version'])}）</li>" for r in regimes)
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>专家服务基层政策要求对照</title>
-<style>{TABLE_CSS}</style>
-</head>
-<body>
-<h1>专家服务基层政策要求对照</h1>
-<ul class="regimes">{listed}</ul>
-<table>
-<thead><tr><th>主题</th>{head}</tr></thead>
-<tbody>
-{chr(10).join(body)}
-</tbody>
-</table>
-<footer>“必须”为硬性要求，“一般应”为一般性要求，“鼓励”为倡导性条款，“权益”为专家或单位可享有的待遇；“{NOT_ADDRESSED}”表示该规则集未就此主题作出规定。引文摘自原文。</footer>
-</body>
-</html>
-"""
+    return _templates().get_template("matrix_page.html").render(data=data)
 
 
 # ---------------------------------------------------------------- diff

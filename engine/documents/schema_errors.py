@@ -72,7 +72,7 @@ def _is_date_schema(schema: object) -> bool:
 
 
 def _type_message(error: ValidationError) -> str:
-    wanted = error.validator_value
+    wanted: Any = error.validator_value
     names = [wanted] if isinstance(wanted, str) else list(wanted)
     wanted_text = " 或 ".join(_TYPE_NAMES.get(n, n) for n in names)
     instance = error.instance
@@ -105,8 +105,8 @@ def _problems(error: ValidationError) -> list[tuple[Path, int, str]]:
     path: Path = tuple(error.absolute_path)
     kind = str(error.validator)
     rank = _RANK.get(kind, 2)
-    value = error.instance
-    bound = error.validator_value
+    value: Any = error.instance
+    bound: Any = error.validator_value
 
     if kind == "additionalProperties" and isinstance(value, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
