@@ -7,3 +7,7 @@ class CompileError(Exception):
 
 class EngineError(Exception):
     """The engine refused an evaluation (busy, or facts beyond its limits)."""
+
+
+class QueryError(Exception):
+    """A question the regime cannot answer as asked (unknown stage, or a judgement it does not make)."""

@@ -12,15 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.backends import Instance, get_backend
-from engine.explain import build_result
+from engine.explain import Query, build_result
 from engine.policy.model import SUBJECT_PREFIX, Regime
 
 
-def subject_instances(regime: Regime, facts: dict[str, Any]) -> tuple[list[Instance], dict[str, str]]:
-    """Instances of every kind the regime's rules read, for the subjects present in the facts.
+def subject_instances(regime: Regime, facts: dict[str, Any],
+                      subjects: tuple[str, ...] | None = None) -> tuple[list[Instance], dict[str, str]]:
+    """Instances of every kind the regime's rules read, for the subjects present in the facts
+    (only `subjects`, when given: those of the judgement asked for).
 
     Also returns, for each `subject.list` kind whose list is absent, the parent path and id,
-    so a per-item rule can still report the list itself as missing.
+    so a per-item rule can still report the list itself as missing. A project instance also
+    carries the document's `experts` (its team), for project rules that count them.
     """
     kinds = {rule.instance_kind for rule in regime.rules}
     out: list[Instance] = []
@@ -31,7 +34,7 @@ def subject_instances(regime: Regime, facts: dict[str, Any]) -> tuple[list[Insta
 
     for subject, key in SUBJECT_PREFIX.items():
         value = facts.get(key)
-        if value is None:
+        if value is None or (subjects is not None and subject not in subjects):
             continue
         if subject == "expert":
             for i, expert in enumerate(value):
@@ -40,7 +43,8 @@ def subject_instances(regime: Regime, facts: dict[str, Any]) -> tuple[list[Insta
         sid = str(value.get("id") or value.get("name") or value.get("county") or value.get("city")
                   or value.get("recommender") or subject)
         if subject in kinds:
-            add(subject, value, key, sid)
+            team = facts.get("experts")
+            add(subject, {**value, "experts": team} if subject == "project" and team is not None else value, key, sid)
         for kind in sorted(k for k in kinds if k.startswith(subject + ".")):
             list_name = kind.split(".", 1)[1]
             items = value.get(list_name)
@@ -62,11 +66,12 @@ def add_observer(fn: Callable[[dict[str, Any]], None]) -> Callable[[], None]:
 
 
 def evaluate(regime: Regime, facts: dict[str, Any], as_of: dt.date | None = None,
-             engine: str = "durable") -> dict[str, Any]:
-    """The evaluation result of CONTRACT.md for validated facts."""
-    instances, absent_lists = subject_instances(regime, facts)
+             engine: str = "durable", stage: str = "application", judge: str = "application") -> dict[str, Any]:
+    """The evaluation result of CONTRACT.md for validated facts, judging `judge` at `stage`."""
+    query = Query.make(regime, facts, stage, judge, as_of or dt.date.today())
+    instances, absent_lists = subject_instances(regime, facts, query.subjects)
     outcomes = get_backend(engine).run(regime, instances)
-    result = build_result(regime, instances, absent_lists, outcomes, as_of or dt.date.today())
+    result = build_result(regime, instances, absent_lists, outcomes, query)
     for observe in _observers:
         observe(result)
     return result

@@ -4,37 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import string
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from engine.backends.base import Instance
-from engine.policy.conditions import fields_of, get_path
-from engine.policy.model import SUBJECT_PREFIX, Regime, Rule
-from engine.vocabulary import label
+from engine.backends.reference import text_length, truth, unknown_fields
+from engine.errors import QueryError
+from engine.policy.conditions import Const, Field, Ref, add_months, get_path
+from engine.policy.model import STAGE_RANK, STAGES, SUBJECT_PREFIX, Due, Regime, Rule
+from engine.vocabulary import SUBJECT_TEXT, VERDICT_TEXT, label
 
-OUTCOME_ORDER = ("fail", "missing", "pass", "not_applicable")
+OUTCOME_ORDER = ("fail", "missing", "pending", "pass", "not_applicable")
 MISSING_VALUE = "未提供"
 
 
+def _path(inst: Instance, f: Field, within: tuple[str, ...] | None, index: int | None) -> str:
+    prefix = inst.prefix
+    inner = f.dotted if within is None else f"{'.'.join(within)}[{index}].{f.dotted}" if index is not None \
+        else ".".join(within)
+    if prefix == "project" and (within or f.path)[0] == "experts":  # the team is the document's own experts
+        return inner
+    return f"{prefix}.{inner}"
+
+
 def missing_paths(rule: Rule, inst: Instance) -> list[str]:
-    """Fact paths a rule reads that this instance lacks, in the order the rule reads them."""
+    """The fact paths whose absence left this rule's outcome undecided (a `when` that could be decided names
+    nothing), in the order the rule reads them."""
     out: list[str] = []
-    conds = [c for c in (rule.when, rule.check) if c is not None]
+    when = truth(rule.when, inst.data) if rule.when is not None else True
+    conds = [rule.when] if when is None and rule.when is not None else [rule.check] if when else []
     for cond in conds:
-        for f, within in fields_of(cond):
-            if within is None:
-                if get_path(inst.data, f.path) is None:
-                    out.append(f"{inst.prefix}.{f.dotted}")
-                continue
-            items = get_path(inst.data, within)
-            if not isinstance(items, list):
-                out.append(f"{inst.prefix}.{'.'.join(within)}")
-                continue
-            for i, item in enumerate(items):
-                if get_path(item, f.path) is None:
-                    out.append(f"{inst.prefix}.{'.'.join(within)}[{i}].{f.dotted}")
+        for f, within, index in unknown_fields(cond, inst.data):
+            out.append(_path(inst, f, within, index))
     return list(dict.fromkeys(out))
 
 
@@ -50,92 +55,55 @@ def _show(value: Any) -> str:
     return str(label(value))
 
 
-class _Values(string.Formatter):
-    """The general renderer: every template `_Template` does not handle itself goes through this."""
-
-    def __init__(self, rule: Rule, data: dict[str, Any]):
-        self.rule = rule
-        self.data = data
-
-    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
-        name, _, fn = str(key).partition("|")
-        if name in self.rule.params:
-            value = self.rule.params[name]
-        else:
-            value = get_path(self.data, tuple(name.split(".")))
-        if fn in ("len", "count"):
-            return len(value) if value is not None else MISSING_VALUE
-        return _show(value)
-
-    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
-        return self.get_value(field_name, args, kwargs), field_name
-
-
 _LITERAL, _CONST, _FIELD = 0, 1, 2
-# One piece of a parsed template: literal text, then nothing, a constant (a param's value as the general
-# renderer would pass it on) or a fact path with its |len / |count filter; then the conversion and format spec.
-_Piece = tuple[str, int, Any, bool, str | None, str]
+# A unit written right after a placeholder ("{days}天"): dropped when the value is absent, so an absent
+# value reads 未提供, not 未提供天.
+_UNIT = re.compile(r"^(万元|元|个工作日|工作日|个月|天|日|人次|个|项|处|名|场|次|字|人|年|月)")
+
+
+def _counted(value: Any) -> Any:
+    if value is None:
+        return None
+    return text_length(value) if isinstance(value, str) else len(value)
 
 
 class _Template:
-    """A rule's message parsed once: what `_Values(rule, data).format(rule.message)` computes, in one pass.
-
-    Params are looked up at parse time (they are the rule's own constants); fact fields per instance.
-    Templates with positional fields, nested format specs, unknown conversions or a syntax error keep the
-    general renderer (which also raises what it always raised).
-    """
+    """A rule's message parsed once. Only `{name}` and `{name|len}` / `{name|count}` are allowed (validate
+    refuses anything else), so rendering never calls format() on user text and can never raise."""
 
     def __init__(self, rule: Rule):  # keeps no reference to the rule: the cache entry must not keep it alive
-        self.pieces: list[_Piece] | None = self._parse(rule)
-        self.constant: str | None = None
-        if self.pieces is not None and all(kind == _LITERAL for _, kind, *_ in self.pieces):
-            self.constant = "".join(literal for literal, *_ in self.pieces)
-
-    @staticmethod
-    def _parse(rule: Rule) -> list[_Piece] | None:
+        self.pieces: list[tuple[str, int, Any, bool]] = []
         try:
             parsed = list(string.Formatter().parse(rule.message))
         except ValueError:
-            return None
-        pieces: list[_Piece] = []
+            parsed = [(rule.message, None, None, None)]
         for literal, name, spec, conversion in parsed:
-            if name is None:
-                pieces.append((literal, _LITERAL, None, False, None, ""))
+            if name is None or spec or conversion is not None or not name:
+                self.pieces.append((literal + (f"{{{name}}}" if name else ""), _LITERAL, None, False))
                 continue
-            if name == "" or name.isdigit() or "{" in (spec or "") or conversion not in (None, "s", "r", "a"):
-                return None
             base, _, fn = name.partition("|")
             counted = fn in ("len", "count")
-            if base not in rule.params:
-                pieces.append((literal, _FIELD, tuple(base.split(".")), counted, conversion, spec or ""))
-                continue
-            value = rule.params[base]
-            obj = (len(value) if value is not None else MISSING_VALUE) if counted else _show(value)
-            if conversion is None and not spec:
-                pieces.append((literal + format(obj, ""), _LITERAL, None, False, None, ""))
+            if base in rule.params:
+                value = rule.params[base]
+                self.pieces.append((literal, _CONST, _counted(value) if counted else value, False))
             else:
-                pieces.append((literal, _CONST, obj, False, conversion, spec or ""))
-        return pieces
+                self.pieces.append((literal, _FIELD, tuple(base.split(".")), counted))
 
     def render(self, rule: Rule, data: dict[str, Any]) -> str:
-        if self.constant is not None:
-            return self.constant
-        if self.pieces is None:
-            return _Values(rule, data).format(rule.message)
         out: list[str] = []
-        for literal, kind, payload, counted, conversion, spec in self.pieces:
-            if literal:
-                out.append(literal)
+        absent = False
+        for literal, kind, payload, counted in self.pieces:
+            if absent:
+                literal = _UNIT.sub("", literal)
+            out.append(literal)
+            absent = False
             if kind == _LITERAL:
                 continue
-            if kind == _CONST:
-                obj = payload
-            else:
-                value = get_path(data, payload)
-                obj = (len(value) if value is not None else MISSING_VALUE) if counted else _show(value)
-            if conversion is not None:
-                obj = str(obj) if conversion == "s" else repr(obj) if conversion == "r" else ascii(obj)
-            out.append(obj if type(obj) is str and not spec else format(obj, spec))
+            value = payload if kind == _CONST else get_path(data, payload)
+            if counted and kind == _FIELD:
+                value = _counted(value)
+            absent = value is None
+            out.append(_show(value))
         return "".join(out)
 
 
@@ -162,37 +130,73 @@ def render_message(rule: Rule, data: dict[str, Any]) -> str:
     return _template(rule).render(rule, data)
 
 
-def verdict(results: list[dict[str, Any]]) -> str:
+@dataclass(frozen=True)
+class Query:
+    """What is asked: which judgement, at which stage, as of which day; and which subjects that reads."""
+    stage: str
+    judge: str
+    as_of: dt.date
+    subjects: tuple[str, ...]
+    missing_subjects: tuple[str, ...]
+
+    @classmethod
+    def make(cls, regime: Regime, facts: dict[str, Any], stage: str, judge: str, as_of: dt.date) -> Query:
+        if stage not in STAGE_RANK:
+            raise QueryError(f"未知的阶段 '{stage}'（可用：{'、'.join(STAGES)}）")
+        if judge not in regime.judgements:
+            known = "、".join(regime.judgements) or "无"
+            raise QueryError(f"规则集 {regime.id} 不判定 '{judge}'（可判定：{known}）")
+        spec = regime.judgements[judge]
+        missing = tuple(s for s in spec["requires"] if not facts.get(s))
+        return cls(stage, judge, as_of, tuple(spec["subjects"]), missing)
+
+    def judges(self, rule: Rule) -> bool:
+        return rule.subject in self.subjects and STAGE_RANK[rule.stage] <= STAGE_RANK[self.stage]
+
+
+def verdict(results: list[dict[str, Any]], missing_subjects: tuple[str, ...] = ()) -> str:
+    """ineligible if a hard requirement failed; otherwise incomplete if a required subject is absent, a hard
+    requirement lacks facts, or no hard requirement could be decided at all; otherwise eligible."""
     hard = [r for r in results if r["kind"] == "requirement" and r["severity"] == "error"]
     if any(r["outcome"] == "fail" for r in hard):
         return "ineligible"
-    if any(r["outcome"] == "missing" for r in hard):
+    if missing_subjects or any(r["outcome"] == "missing" for r in hard):
         return "incomplete"
+    if not any(r["outcome"] == "pass" for r in hard):
+        return "incomplete"  # nothing hard was checked: never a green 符合条件
     return "eligible"
 
 
-def _entry(rule: Rule, subject_id: str, outcome: str, message: str, missing: list[str]) -> dict[str, Any]:
-    return {
+def _entry(rule: Rule, subject_id: str, outcome: str, message: str, missing: list[str],
+           line: int = 0) -> dict[str, Any]:
+    entry = {
         "rule": rule.id,
         "topic": rule.topic,
         "subject": rule.subject,
         "subject_id": subject_id,
         "kind": rule.kind,
         "severity": rule.severity,
+        "stage": rule.stage,
         "outcome": outcome,
         "message": message,
         "missing": missing,
-        "source": rule.source.as_dict(),
+        "source": {**rule.source.as_dict(), "line": line} if line else rule.source.as_dict(),
     }
+    if rule.reading:
+        entry["reading"] = rule.reading
+    return entry
 
 
 def _walk(regime: Regime, instances: list[Instance], absent_lists: dict[str, str],
-          outcomes: dict[tuple[int, int], str]) -> Iterator[tuple[Rule, Instance | None, str, str]]:
+          outcomes: dict[tuple[int, int], str],
+          pick: Callable[[Rule], bool]) -> Iterator[tuple[Rule, Instance | None, str, str]]:
     """(rule, instance or None for an absent list, subject id, outcome) of every result entry, in result order."""
     by_kind: dict[str, list[Instance]] = {}
     for inst in instances:
         by_kind.setdefault(inst.kind, []).append(inst)
     for n, rule in enumerate(regime.rules):
+        if not pick(rule):
+            continue
         kind = rule.instance_kind
         if kind in absent_lists:
             yield rule, None, absent_lists[kind], "missing"
@@ -201,37 +205,159 @@ def _walk(regime: Regime, instances: list[Instance], absent_lists: dict[str, str
             yield rule, inst, inst.subject_id, outcomes.get((n, inst.key), "missing")
 
 
+def _date_value(spec: Const | Ref, data: dict[str, Any]) -> dt.date | None:
+    if isinstance(spec, Const):
+        return spec.value if isinstance(spec.value, dt.date) else None
+    raw = get_path(data, spec.field.path)
+    if raw is None:
+        return None
+    day = dt.date.fromisoformat(raw)
+    if spec.months:
+        day = add_months(day, spec.months)
+    return day + dt.timedelta(days=spec.days)
+
+
+def due_date(due: Due, data: dict[str, Any]) -> tuple[dt.date | None, str]:
+    """The first computable alternative of `due.by`, and what it was computed from."""
+    for spec in due.by:
+        day = _date_value(spec, data)
+        if day is not None:
+            return day, ("" if isinstance(spec, Const) else spec.field.dotted)
+    return None, ""
+
+
+def _due_outcome(rule: Rule, inst: Instance, outcome: str, query: Query) -> tuple[str, str, dict[str, Any]]:
+    """A dated duty whose fact is absent: pending up to and including its due date, overdue (fail) after it."""
+    assert rule.due is not None
+    if outcome != "missing" or get_path(inst.data, rule.due.fact) is not None:
+        return outcome, "", {}
+    day, _ = due_date(rule.due, inst.data)
+    if day is None:
+        return outcome, "", {}
+    left = (day - query.as_of).days
+    if left >= 0:
+        return "pending", f"（待办：{rule.due.what}，截止 {day.isoformat()}（含当日），还有 {left} 天）", \
+            {"due": day.isoformat(), "days_left": left}
+    return "fail", f"（已逾期：{rule.due.what}，截止 {day.isoformat()}（含当日），尚未提供完成日期）", \
+        {"due": day.isoformat(), "days_left": left}
+
+
+def obligations(regime: Regime, instances: list[Instance], query: Query) -> list[dict[str, Any]]:
+    """Dated duties of the judged subjects at the asked stage and later ones, in date order."""
+    out: list[dict[str, Any]] = []
+    for rule in regime.rules:
+        if rule.due is None or rule.subject not in query.subjects:
+            continue
+        for inst in instances:
+            if inst.kind != rule.instance_kind:
+                continue
+            if rule.when is not None and truth(rule.when, inst.data) is False:
+                continue
+            day, basis = due_date(rule.due, inst.data)
+            done = get_path(inst.data, rule.due.fact)
+            if done is not None:
+                status = "done" if day is None or dt.date.fromisoformat(done) <= day else "done_late"
+            elif day is None:
+                status = "unscheduled"
+            else:
+                status = "pending" if query.as_of <= day else "overdue"
+            out.append({
+                "rule": rule.id, "what": rule.due.what, "subject_id": inst.subject_id, "stage": rule.stage,
+                "due": day.isoformat() if day else None, "due_basis": basis, "status": status,
+                "done_on": done, "clause": rule.source.clause, "quote": rule.source.quote,
+                "judged": query.judges(rule),
+            })
+    return sorted(out, key=lambda o: (o["due"] or "9999-99-99", o["rule"]))
+
+
+def manual_checks(regime: Regime, query: Query) -> list[dict[str, Any]]:
+    """Ledger sentences a person must check, for the judged subjects at this stage and before it."""
+    out = []
+    for c in regime.clauses:
+        if c.status != "manual" or c.stage is None or STAGE_RANK[c.stage] > STAGE_RANK[query.stage]:
+            continue
+        if (c.subject or "project") not in query.subjects:
+            continue
+        out.append({"clause": c.clause, "quote": c.quote, "what": c.check, "why": c.why, "stage": c.stage,
+                    "source_line": c.line})
+    return out
+
+
+def later_rules(regime: Regime, query: Query) -> list[dict[str, Any]]:
+    """Rules of later stages: not judged yet, listed so the applicant knows what comes."""
+    return [{"rule": r.id, "title": r.title, "stage": r.stage, "severity": r.severity, "kind": r.kind,
+             "clause": r.source.clause, "quote": r.source.quote}
+            for r in regime.rules
+            if r.subject in query.subjects and STAGE_RANK[r.stage] > STAGE_RANK[query.stage]]
+
+
+def verdict_text(verdict_: str, manual: int, missing_subjects: tuple[str, ...], decided: bool) -> str:
+    """The one-line Chinese answer: never a bare 符合条件 when a person still has to check something."""
+    if verdict_ == "eligible":
+        if manual:
+            return f"可自动判定的条件均符合；另有 {manual} 项需人工核对"
+        return VERDICT_TEXT["eligible"][0]
+    if verdict_ == "incomplete" and missing_subjects:
+        return f"{VERDICT_TEXT['incomplete'][0]}：缺少{'、'.join(SUBJECT_TEXT.get(s, s) for s in missing_subjects)}"
+    if verdict_ == "incomplete" and not decided:
+        return f"{VERDICT_TEXT['incomplete'][0]}：没有一项硬性要求能够判定"
+    return VERDICT_TEXT[verdict_][0]
+
+
 def build_result(regime: Regime, instances: list[Instance], absent_lists: dict[str, str],
-                 outcomes: dict[tuple[int, int], str], as_of: dt.date) -> dict[str, Any]:
+                 outcomes: dict[tuple[int, int], str], query: Query) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
-    for rule, inst, subject_id, outcome in _walk(regime, instances, absent_lists, outcomes):
+    lines = regime.rule_lines
+    for rule, inst, subject_id, outcome in _walk(regime, instances, absent_lists, outcomes, query.judges):
         if inst is None:
             path = f"{SUBJECT_PREFIX[rule.subject]}.{rule.each}"
             results.append(_entry(rule, subject_id, "missing", f"{render_message(rule, {})}（缺少：{path}）", [path]))
             continue
         message = render_message(rule, inst.data)
+        extra: dict[str, Any] = {}
+        note = ""
+        if rule.due is not None:
+            outcome, note, extra = _due_outcome(rule, inst, outcome, query)
         missing: list[str] = []
         if outcome == "missing":
             missing = missing_paths(rule, inst)
             message = f"{message}（缺少：{'、'.join(missing) or '相关事实'}）"
-        results.append(_entry(rule, subject_id, outcome, message, missing))
+        entry = _entry(rule, subject_id, outcome, message + note, missing, lines.get(rule.id, 0))
+        entry.update(extra)
+        results.append(entry)
     counts = {o: sum(1 for r in results if r["outcome"] == o) for o in OUTCOME_ORDER}
-    return {
+    manual = manual_checks(regime, query)
+    v = verdict(results, query.missing_subjects)
+    decided = any(r["outcome"] in ("pass", "fail") for r in results
+                  if r["kind"] == "requirement" and r["severity"] == "error")
+    out: dict[str, Any] = {
         "regime": regime.ref(),
-        "as_of": as_of.isoformat(),
-        "verdict": verdict(results),
+        "as_of": query.as_of.isoformat(),
+        "stage": query.stage,
+        "judged": query.judge,
+        "verdict": v,
+        "verdict_text": verdict_text(v, len(manual), query.missing_subjects, decided),
+        "missing_subjects": list(query.missing_subjects),
         "summary": counts,
         "results": results,
+        "obligations": obligations(regime, instances, query),
+        "manual_checks": manual,
+        "later_stages": later_rules(regime, query),
     }
+    if regime.caveat:
+        out["caveat"] = regime.caveat
+    return out
 
 
 def outcome_digest(regime: Regime, instances: list[Instance], absent_lists: dict[str, str],
-                   outcomes: dict[tuple[int, int], str]) -> tuple[str, list[tuple[str, str, str]]]:
+                   outcomes: dict[tuple[int, int], str], query: Query) -> tuple[str, list[tuple[str, str, str]]]:
     """The verdict and the (rule, subject_id, outcome) of every entry of `build_result`, in its order, without
     rendering a message: enough to tell whether a replay changed anything (batch replay, bench/replay.py)."""
     rows: list[tuple[str, str, str]] = []
     graded: list[dict[str, Any]] = []  # what verdict() reads of each entry
-    for rule, _, subject_id, outcome in _walk(regime, instances, absent_lists, outcomes):
+    for rule, inst, subject_id, outcome in _walk(regime, instances, absent_lists, outcomes, query.judges):
+        if rule.due is not None and inst is not None:
+            outcome = _due_outcome(rule, inst, outcome, query)[0]
         rows.append((rule.id, subject_id, outcome))
         graded.append({"kind": rule.kind, "severity": rule.severity, "outcome": outcome})
-    return verdict(graded), rows
+    return verdict(graded, query.missing_subjects), rows

@@ -74,6 +74,9 @@ class Registry:
             raise SelectionError(f"未知的地区 '{region}'。可用：{'、'.join(regions)}")
         in_force = [r for r in editions if r.effective_from <= as_of]
         if not in_force:
-            listed = "；".join(f"{r.id} 自 {r.effective_from.isoformat()} 起" for r in editions)
+            listed = "；".join(
+                f"{r.id} 自 {r.effective_from.isoformat()} 起" if r.issued is not None else
+                f"{r.id} 最早自 {r.effective_from.isoformat()} 起（原文未载明日期，此为推定的最早可能日期，实际可能更晚）"
+                for r in editions)
             raise SelectionError(f"{as_of.isoformat()} 时 {editions[0].region_name} 尚无生效的规则集。已有版本：{listed}")
         return in_force[-1]

@@ -12,7 +12,7 @@ LABELS: dict[str, str] = {
     "public_services": "公共服务", "education": "教育", "public_welfare": "公益", "other": "其他",
     "open_competition": "揭榜挂帅", "decision_consulting": "决策咨询", "joint_research": "联合攻关",
     "technical_guidance": "技术指导", "technology_promotion": "技术推广", "project_cooperation": "项目合作",
-    "achievement_transfer": "成果转化", "talent_training": "人才培训", "science_popularization": "科学普及",
+    "achievement_transfer": "成果转化", "talent_training": "人才培养", "science_popularization": "科普宣传",
     "free_clinic": "义诊", "onsite": "现场服务", "remote": "远程服务", "short_posting": "短期挂职",
     "enterprise": "企业", "public_institution": "事业单位", "village": "村", "community": "社区",
     "economic_org": "经济组织", "social_org": "社会组织", "government_agency": "机关",
@@ -23,17 +23,20 @@ LABELS: dict[str, str] = {
     "materials": "资料", "expert_fees": "专家劳务费", "insurance": "保险", "training": "培训", "base_subsidy": "基地专家补贴",
     "hospitality": "公务接待", "allowance": "津贴补贴", "gifts": "礼品礼金", "fixed_assets": "固定资产",
     "unrelated": "无关费用", "academician": "院士", "special_allowance": "享受政府特殊津贴专家",
-    "outstanding_young": "优秀青年人才", "hundred_thousand_national": "百千万人才工程国家级人选",
-    "shanghai_leading": "上海领军人才", "returnee": "高层次留学回国人员", "postdoc": "博士后",
-    "national_outstanding": "国家级突出贡献专家", "changjiang": "长江学者", "distinguished_young": "杰出青年",
-    "major_talent_program": "重大人才工程人选", "major_research_task": "承担重大科研任务", "urgent_need": "急需紧缺人才",
+    "outstanding_young": "有突出贡献中青年专家", "hundred_thousand_national": "百千万人才工程国家级人选",
+    "shanghai_leading": "上海领军人才", "returnee": "高层次留学回国人才", "postdoc": "博士后",
+    "national_outstanding": "全国杰出专业技术人才", "changjiang": "长江学者奖励计划特聘专家",
+    "distinguished_young": "国家杰出青年基金获得者",
+    "major_talent_program": "重大人才工程人选", "major_research_task": "承担重大科技攻关任务", "urgent_need": "急需紧缺人才",
     "leading_talent_team": "领军人才梯队", "urban_teacher_to_rural": "城镇教师支教",
     "tertiary_doctor_to_county": "三级医院医生下县",
-    "agri_technician_to_county": "农技人员下县", "high_tech_zone": "高新区", "economic_zone": "经济开发区",
-    "industrial_park": "产业园区", "startup_park": "创业园", "tech_demo_base": "科技示范基地",
+    "agri_technician_to_county": "农技人员下县", "high_tech_zone": "高新技术开发区", "economic_zone": "经济技术开发区",
+    "industrial_park": "产业园区", "startup_park": "创业园区", "tech_demo_base": "技术示范基地",
     "industrialization_demo_base": "产业化示范基地", "high_tech_enterprise": "高新技术企业",
-    "grassroots_research": "基层科研单位", "professional_association": "专业协会", "rural_cooperative": "农村合作组织",
-    "tech_intermediary": "科技中介", "team": "服务团", "base": "基地",
+    "grassroots_research": "基层科研单位", "professional_association": "专业技术协会", "rural_cooperative": "农村合作组织",
+    "tech_intermediary": "技术中介服务组织", "team": "服务团", "base": "基地",
+    "lead": "领衔专家", "member": "服务专家", "recommended": "推荐的重点联系专家",
+    "commended": "成效突出（通报表扬）", "satisfactory": "合格", "rectify": "限期整改",
 }
 
 
@@ -62,6 +65,15 @@ EXTRA_TOPICS: dict[str, str] = {
     "expert.willingness": "辽宁第七条、黑龙江三9 要求专家具有服务基层的意愿，与健康状况分列以便比较",
     "conduct.third_party": "辽宁第二十二条单独禁止转交第三方实施，与方案变更分列",
     "secondment.trainee": "黑龙江二8 跟岗锻炼对象限于县以下专业技术骨干或急需紧缺人才，与锻炼时长分列",
+    "base.track_record": "浙江2023一（二）只要求依托单位“组织开展过专家服务活动”，没有人次门槛，"
+                         "与上海“不少于50人次”（base.participants）分列",
+    "project.expert_composition": "上海2026一“应以本单位专家为主”：服务团中本单位专家的比例，与专家个人条件分列",
+    "project.sessions": "上海2026三（二）鼓励多批次服务（服务次数），与服务形式分列",
+    "base.dynamic_management": "上海2026四 只对2022年入选的国家级和市级基地动态管理，不受理新设基地，与基地设立条件分列",
+    "benefit.preference": "上海2026五 专家所在单位在项目申报、课题申请、继续教育、职称评聘等方面予以适当倾斜",
+    "benefit.recognition": "上海2026四、五 对作出突出贡献的专家和成效突出的基地给予表扬、优先推荐和倾斜支持",
+    "base.host_funding": "上海2022四 专家服务基地依托单位应对基地给予日常经费保障，与基地参加人次、依托单位类型分列",
+    "benefit.funding": "上海2026五 列入国家级或市级专家服务团的项目获得资助经费（与申请经费上限 funding.support 分列）",
 }
 
 ALL_TOPICS = DOMAIN_TOPICS | frozenset(EXTRA_TOPICS)
@@ -72,7 +84,9 @@ TOPIC_ORDER: tuple[str, ...] = DOMAIN_TOPIC_ORDER + tuple(sorted(EXTRA_TOPICS))
 # The one wording of each verdict, with its colour for terminals and pages.
 VERDICT_TEXT = {"eligible": ("符合条件", "bold green"), "ineligible": ("不符合条件", "bold red"),
                 "incomplete": ("材料不全，尚不能判定", "bold yellow")}
-SEVERITY_TEXT = {"error": "必须", "warning": "一般应", "info": "鼓励/可"}
+# Severity badges name the kind of requirement, never a modal word: "必须" over a clause that says no such
+# thing would put words in the notice's mouth (the notice's own words are in each message and quote).
+SEVERITY_TEXT = {"error": "硬性要求", "warning": "一般性要求", "info": "倡导性条款"}
 KIND_TEXT = {"requirement": "要求", "entitlement": "权益"}
 OUTCOME_TEXT = {"pass": "通过", "fail": "不通过", "missing": "缺少事实", "not_applicable": "不适用", "pending": "待办",
                 None: "（无此项）"}
@@ -81,11 +95,21 @@ NOT_ADDRESSED = "未规定"
 RESULT_GROUPS = (
     ("未通过的硬性要求", lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] == "error", "red"),
     ("缺少的事实", lambda r: r["kind"] == "requirement" and r["outcome"] == "missing", "yellow"),
-    ("提醒（一般应 / 鼓励）", lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] != "error",
-     "magenta"),
+    ("提醒（一般性要求 / 倡导性条款）",
+     lambda r: r["kind"] == "requirement" and r["outcome"] == "fail" and r["severity"] != "error", "magenta"),
+    ("待办（截止日期未到）", lambda r: r["kind"] == "requirement" and r["outcome"] == "pending", "blue"),
     ("通过", lambda r: r["kind"] == "requirement" and r["outcome"] == "pass", "green"),
     ("权益", lambda r: r["kind"] == "entitlement" and r["outcome"] != "not_applicable", "cyan"),
 )
 ENTITLEMENT_OUTCOME = {"pass": "享有", "fail": "条件未满足", "missing": "缺少事实"}
 
 
+SUBJECT_TEXT = {
+    "project": "项目（project）", "experts": "专家（experts）", "expert": "专家", "base": "专家服务基地（base）",
+    "locality": "市县年度任务（locality）", "listing": "推荐一览表（listing）", "secondment": "跟岗锻炼（secondment）",
+}
+STAGE_TEXT = {"application": "申报", "filing": "方案备案", "implementation": "实施", "closing": "结项"}
+JUDGE_TEXT = {"application": "申报项目", "expert": "专家", "base": "专家服务基地", "locality": "市县年度任务",
+              "listing": "推荐一览表", "secondment": "跟岗锻炼"}
+OBLIGATION_TEXT = {"done": "已完成", "done_late": "已完成（逾期）", "pending": "待办", "overdue": "已逾期",
+                   "unscheduled": "截止日期待定"}

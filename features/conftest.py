@@ -13,6 +13,15 @@ Vocabulary (the value after 为 is written as YAML: 3, 2.5, true, intermediate, 
   那么缺少事实 "project.submitted_on"
   那么选用的规则集为 "shanghai-2022"
   那么提示包含 "尚无生效的规则集"
+  假如阶段为 "application"                  (默认 closing：每个阶段的规则都判定)
+  假如判定对象为 "base"                      (默认按事实推断：有 project 即 application)
+  那么结论说明包含 "另有 2 项需人工核对"
+  那么缺少主体 "project"
+  那么待办 "summary-report" 的状态为 "pending"
+  那么待办 "summary-report" 的截止日期为 "2026-12-30"
+  那么需人工核对的条目包含 "学术造诣"
+  那么没有需人工核对的条目
+  那么规则 "summary-report" 未判定（属于以后的阶段）
 """
 
 from __future__ import annotations
@@ -34,7 +43,8 @@ from engine.registry import SelectionError  # noqa: E402
 
 @pytest.fixture
 def ctx() -> dict:
-    return {"regime": None, "facts": {}, "result": None, "error": None, "as_of": dt.date(2026, 6, 1)}
+    return {"regime": None, "facts": {}, "result": None, "error": None, "as_of": dt.date(2026, 6, 1),
+            "stage": None, "judge": None}
 
 
 @given(parsers.re(r'^规则集为 "(?P<regime>[^"]+)"$'))
@@ -67,9 +77,19 @@ def given_as_of(ctx: dict, day: str) -> None:
     ctx["as_of"] = dt.date.fromisoformat(day)
 
 
+@given(parsers.re(r'^阶段为 "(?P<stage>[^"]+)"$'))
+def given_stage(ctx: dict, stage: str) -> None:
+    ctx["stage"] = stage
+
+
+@given(parsers.re(r'^判定对象为 "(?P<judge>[^"]+)"$'))
+def given_judge(ctx: dict, judge: str) -> None:
+    ctx["judge"] = judge
+
+
 @when("判定")
 def when_check(ctx: dict) -> None:
-    ctx["result"] = support.check(ctx["regime"], ctx["facts"], ctx["as_of"])
+    ctx["result"] = support.check(ctx["regime"], ctx["facts"], ctx["as_of"], stage=ctx["stage"], judge=ctx["judge"])
 
 
 @when(parsers.re(r'^按地区 "(?P<region>[^"]+)" 和日期 "(?P<day>[^"]+)" 判定$'))
@@ -79,7 +99,9 @@ def when_check_region(ctx: dict, region: str, day: str) -> None:
     except SelectionError as exc:
         ctx["error"] = str(exc)
         return
-    ctx["result"] = evaluate(regime, ctx["facts"], dt.date.fromisoformat(day))
+    ctx["result"] = evaluate(regime, ctx["facts"], dt.date.fromisoformat(day),
+                             stage=ctx["stage"] or support.DEFAULT_TEST_STAGE,
+                             judge=ctx["judge"] or support.judgement_for(ctx["facts"]))
 
 
 @then(parsers.re(r'^结论为 "(?P<verdict>[^"]+)"$'))
@@ -114,3 +136,48 @@ def then_selected(ctx: dict, regime: str) -> None:
 @then(parsers.re(r'^提示包含 "(?P<text>[^"]+)"$'))
 def then_error(ctx: dict, text: str) -> None:
     assert ctx["error"] is not None and text in ctx["error"], ctx["error"]
+
+
+@then(parsers.re(r'^结论说明包含 "(?P<text>[^"]+)"$'))
+def then_verdict_text(ctx: dict, text: str) -> None:
+    assert text in ctx["result"]["verdict_text"], ctx["result"]["verdict_text"]
+
+
+@then(parsers.re(r'^缺少主体 "(?P<subject>[^"]+)"$'))
+def then_missing_subject(ctx: dict, subject: str) -> None:
+    assert subject in ctx["result"]["missing_subjects"], ctx["result"]["missing_subjects"]
+
+
+def _obligation(ctx: dict, rule: str) -> dict:
+    full = rule if "/" in rule else f"{ctx['result']['regime']['id']}/{rule}"
+    found = [o for o in ctx["result"]["obligations"] if o["rule"] == full]
+    assert len(found) == 1, (full, ctx["result"]["obligations"])
+    return found[0]
+
+
+@then(parsers.re(r'^待办 "(?P<rule>[^"]+)" 的状态为 "(?P<status>[^"]+)"$'))
+def then_obligation_status(ctx: dict, rule: str, status: str) -> None:
+    assert _obligation(ctx, rule)["status"] == status
+
+
+@then(parsers.re(r'^待办 "(?P<rule>[^"]+)" 的截止日期为 "(?P<day>[^"]+)"$'))
+def then_obligation_due(ctx: dict, rule: str, day: str) -> None:
+    assert _obligation(ctx, rule)["due"] == day
+
+
+@then(parsers.re(r'^需人工核对的条目包含 "(?P<text>[^"]+)"$'))
+def then_manual(ctx: dict, text: str) -> None:
+    quotes = [m["quote"] + m["what"] for m in ctx["result"]["manual_checks"]]
+    assert any(text in q for q in quotes), quotes
+
+
+@then("没有需人工核对的条目")
+def then_no_manual(ctx: dict) -> None:
+    assert ctx["result"]["manual_checks"] == []
+
+
+@then(parsers.re(r'^规则 "(?P<rule>[^"]+)" 未判定（属于以后的阶段）$'))
+def then_not_judged(ctx: dict, rule: str) -> None:
+    full = rule if "/" in rule else f"{ctx['result']['regime']['id']}/{rule}"
+    assert all(r["rule"] != full for r in ctx["result"]["results"])
+    assert any(r["rule"] == full for r in ctx["result"]["later_stages"])

@@ -27,6 +27,7 @@ from engine.audit.store import Store
 from engine.backends import live_states
 from engine.backends.sandbox import compile_candidate
 from engine.facts import validate_facts
+from engine.policy import ledger
 from engine.policy.validate import PolicyError
 from engine.registry import Registry, SelectionError
 from engine.settings import configure_logging
@@ -124,6 +125,7 @@ def _regime_detail(regime: Any) -> dict[str, Any]:
     out["rules"] = [{
         "id": r.id, "title": r.title, "topic": r.topic, "subject": r.subject, "each": r.each, "kind": r.kind,
         "severity": r.severity, "params": r.params, "message": r.message, "source": r.source.as_dict(),
+        "stage": r.stage, "reading": r.reading or None,
     } for r in regime.rules]
     return out
 
@@ -233,6 +235,19 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         except SelectionError as exc:
             raise ApiError(404, str(exc), [("regime_id", f"regime_id: {exc}")]) from None
 
+    @app.get("/v1/regimes/{regime_id}/ledger", tags=["regimes"], summary="条文台账：原文每句规范性语句及其处理",
+             responses=NOT_FOUND)
+    def get_ledger(request: Request,
+                   regime_id: Annotated[str, PathParam(max_length=200, examples=["liaoning-2026"])]) -> JSONResponse:
+        try:
+            regime = _registry(request).get(regime_id)
+        except SelectionError as exc:
+            raise ApiError(404, str(exc), [("regime_id", f"regime_id: {exc}")]) from None
+        try:
+            return JSONResponse(ledger.regime_report(regime))
+        except ledger.SourceUnavailable as exc:
+            raise ApiError(503, str(exc)) from None
+
     @app.post("/v1/evaluate", tags=["evaluate"], summary="判定事实（记入决策日志，返回 decision_id）",
               responses={200: {"model": EvaluationResult, "description": "判定结果"}, **ERRORS,
                          503: {"model": ErrorBody, "description": "规则引擎或决策日志暂不可用"}})
@@ -241,7 +256,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         as_of = parse_date(body.as_of) or dt.date.today()
         regime = _select(registry, body.regime, body.region, as_of)
         _check_facts(body.facts)
-        return JSONResponse(decide(_store(request), regime, as_of, body.facts))
+        return JSONResponse(decide(_store(request), regime, as_of, body.facts, body.stage, body.judge))
 
     @app.post("/v1/compare", tags=["compare"], summary="同一份事实在各规则集下的判定（不记入日志）",
               responses={200: {"model": CompareResponse}, **ERRORS})
@@ -250,7 +265,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
 
         _check_facts(body.facts)
         try:
-            out = comparison.compare(_registry(request), body.facts, body.regimes, parse_date(body.as_of))
+            out = comparison.compare(_registry(request), body.facts, body.regimes, parse_date(body.as_of),
+                                     stage=body.stage, judge=body.judge)
         except SelectionError as exc:
             raise ApiError(422, str(exc), [("regimes", f"regimes: {exc}")]) from None
         return JSONResponse(out)

@@ -138,7 +138,12 @@ def install_handlers(app: FastAPI) -> None:
     async def _selection(_: Request, exc: SelectionError) -> JSONResponse:
         return error_response(422, str(exc), [("regime", str(exc))])
 
-    from engine.errors import EngineError
+    from engine.errors import EngineError, QueryError
+
+    @app.exception_handler(QueryError)
+    async def _query(_: Request, exc: QueryError) -> JSONResponse:
+        field = "stage" if "阶段" in str(exc) else "judge"
+        return error_response(422, str(exc), [(field, f"{field}: {exc}")])
 
     @app.exception_handler(EngineError)
     async def _engine(_: Request, exc: EngineError) -> JSONResponse:

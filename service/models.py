@@ -73,8 +73,18 @@ EXAMPLE_RULE_RESULT = {
 }
 EXAMPLE_DECISION_ID = "3f2b6c1e-8d4a-4e0b-9a57-2c1d0e6f9b10"
 EXAMPLE_RESULT = {"decision_id": EXAMPLE_DECISION_ID, "regime": EXAMPLE_REF, "as_of": "2026-06-15",
-                  "verdict": "ineligible", "summary": {"fail": 1, "missing": 0, "pass": 0, "not_applicable": 0},
-                  "results": [EXAMPLE_RULE_RESULT]}
+                  "stage": "application", "judged": "application", "verdict": "ineligible", "verdict_text": "不符合条件",
+                  "missing_subjects": [],
+                  "summary": {"fail": 1, "missing": 0, "pending": 0, "pass": 0, "not_applicable": 0},
+                  "results": [EXAMPLE_RULE_RESULT],
+                  "obligations": [{"rule": "liaoning-2026/plan-filing", "what": "实施方案备案", "subject_id": "LN-2026-017",
+                                   "stage": "filing", "due": "2026-07-10", "due_basis": "start_date",
+                                   "status": "pending", "done_on": None, "clause": "第十四条",
+                                   "quote": "至少在专家服务团项目开展 10 日前报省人力资源社会保障厅备案", "judged": False}],
+                  "manual_checks": [{"clause": "第七条", "quote": "有较高的学术造诣和扎实的业务能力",
+                                     "what": "由推荐单位核实专家的学术造诣和业务能力", "why": "学术水平无法由事实字段判定",
+                                     "stage": "application", "source_line": 0}],
+                  "later_stages": []}
 EXAMPLE_CHANGES = {"identical": False, "regime": None, "as_of": None,
                    "verdict": {"from": "eligible", "to": "ineligible"},
                    "rules": [{"rule": "expert-title", "subject_id": "E2", "from": "pass", "to": "fail",
@@ -112,12 +122,20 @@ EXAMPLE_COMPARE = {"results": {"liaoning-2026": EXAMPLE_RESULT}}
 
 # ---------------------------------------------------------------- requests
 
+Stage = Annotated[Literal["application", "filing", "implementation", "closing"],
+                  Field(description="阶段：判定该阶段及之前阶段的规则；之后阶段的限期事项列为待办")]
+Judge = Annotated[Literal["application", "expert", "base", "locality", "listing", "secondment"],
+                  Field(description="判定对象")]
+
+
 class EvaluateRequest(_Dated):
     """Name a regime, or a region and date (the edition in force then is used); `as_of` defaults to today."""
 
     regime: RegimeId | None = None
     region: Annotated[str, Field(min_length=1, max_length=100, examples=["liaoning"])] | None = None
     as_of: DateText | None = None
+    stage: Stage = "application"
+    judge: Judge = "application"
     facts: Facts
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
@@ -130,6 +148,8 @@ class CompareRequest(_Dated):
     facts: Facts
     regimes: Annotated[list[RegimeId], Field(max_length=100)] | None = None
     as_of: DateText | None = None
+    stage: Stage = "application"
+    judge: Judge = "application"
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"facts": EXAMPLE_FACTS, "regimes": ["liaoning-2026", "shanghai-2026"], "as_of": "2026-06-15"}]})
@@ -147,7 +167,7 @@ class ReplayRequest(_Dated):
 
 # ---------------------------------------------------------------- responses (documentation; see tests for conformance)
 
-Outcome = Literal["pass", "fail", "missing", "not_applicable"]
+Outcome = Literal["pass", "fail", "missing", "not_applicable", "pending"]
 Verdict = Literal["eligible", "ineligible", "incomplete"]
 
 
@@ -161,6 +181,7 @@ class Source(BaseModel):
     document: str
     clause: str
     quote: str
+    line: int | None = Field(None, description="line of the ledger sentence in the source text")
 
 
 class RuleResult(BaseModel):
@@ -171,9 +192,46 @@ class RuleResult(BaseModel):
     kind: Literal["requirement", "entitlement"]
     severity: Literal["error", "warning", "info"]
     outcome: Outcome
+    stage: str | None = None
     message: str
     missing: list[str]
     source: Source
+    reading: str | None = None
+    due: str | None = Field(None, description="pending / overdue duties: the due date (the day itself counts)")
+    days_left: int | None = None
+
+
+class Obligation(BaseModel):
+    rule: str
+    what: str
+    subject_id: str
+    stage: str
+    due: str | None
+    due_basis: str
+    status: Literal["done", "done_late", "pending", "overdue", "unscheduled"]
+    done_on: str | None
+    clause: str
+    quote: str
+    judged: bool
+
+
+class ManualCheck(BaseModel):
+    clause: str
+    quote: str
+    what: str
+    why: str
+    stage: str
+    source_line: int
+
+
+class LaterRule(BaseModel):
+    rule: str
+    title: str
+    stage: str
+    severity: str
+    kind: str
+    clause: str
+    quote: str
 
 
 class EvaluationResult(BaseModel):
@@ -182,15 +240,26 @@ class EvaluationResult(BaseModel):
     decision_id: str | None = Field(None, description="present when logged (POST /v1/evaluate)")
     regime: RegimeRef
     as_of: str
+    stage: str
+    judged: str
     verdict: Verdict
+    verdict_text: str = Field(description="the answer in Chinese, e.g. 可自动判定的条件均符合；另有 2 项需人工核对")
+    missing_subjects: list[str]
     summary: dict[str, int]
     results: list[RuleResult]
+    obligations: list[Obligation]
+    manual_checks: list[ManualCheck]
+    later_stages: list[LaterRule]
+    caveat: str | None = None
 
 
 class CompareResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_COMPARE]})
 
+    stage: str | None = None
+    judged: str | None = None
     results: dict[str, EvaluationResult]
+    skipped: dict[str, str] | None = None
 
 
 class ErrorItem(BaseModel):
@@ -231,6 +300,8 @@ class RuleInfo(BaseModel):
     params: dict[str, Any]
     message: str
     source: Source
+    stage: str
+    reading: str | None = None
 
 
 class RegimeDetail(RegimeSummary):

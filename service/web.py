@@ -34,8 +34,18 @@ from engine.compare.render import (  # the matrix page's table and phone-card st
     template_globals,
 )
 from engine.facts import FactsError, facts_schema, load_facts_text, validate_facts
+from engine.policy import ledger
 from engine.registry import Registry, SelectionError
-from engine.vocabulary import ENTITLEMENT_OUTCOME, LABELS, SEVERITY_TEXT, VERDICT_TEXT
+from engine.vocabulary import (
+    ENTITLEMENT_OUTCOME,
+    JUDGE_TEXT,
+    LABELS,
+    OBLIGATION_TEXT,
+    SEVERITY_TEXT,
+    STAGE_TEXT,
+    SUBJECT_TEXT,
+    VERDICT_TEXT,
+)
 from engine.vocabulary import RESULT_GROUPS as GROUPS
 
 router = APIRouter(include_in_schema=False)
@@ -418,7 +428,8 @@ def _known_names() -> set[str]:
 
 
 KNOWN_NAMES = _known_names()
-OTHER_LABELS = {"region": "地区", "as_of": "基准日期", "regime": "规则集", "facts_file": "事实文件",
+OTHER_LABELS = {"region": "地区", "as_of": "基准日期", "regime": "规则集", "stage": "阶段", "judge": "判定对象",
+                "facts_file": "事实文件",
                 "extra_facts": "表单以外的事实", "facts_text": "粘贴的事实", "regimes": "规则集", "topics": "主题",
                 "project.budget": "经费"}
 
@@ -449,6 +460,8 @@ def place_fact_errors(messages: list[str], built: Built | None, errors: Errors, 
 
 
 templates.env.globals.update(template_globals())
+templates.env.globals.update(STAGE_TEXT=STAGE_TEXT, JUDGE_TEXT=JUDGE_TEXT, SUBJECT_TEXT=SUBJECT_TEXT,
+                             OBLIGATION_TEXT=OBLIGATION_TEXT)
 templates.env.globals.update(
     SEVERITY_TEXT=SEVERITY_TEXT, ENTITLEMENT_OUTCOME=ENTITLEMENT_OUTCOME, VERDICT_TEXT=VERDICT_TEXT,
     CHANGE_LABEL=CHANGE_LABEL, citation=citation, TABLE_CSS=TABLE_CSS, field_label=field_label,
@@ -590,7 +603,7 @@ async def precheck_submit(request: Request) -> HTMLResponse:
     errors = Errors()
     uploaded = await _upload(form, errors)
     if uploaded is not None:
-        keep = {k: state.values[k] for k in ("as_of", "region", "regime") if k in state.values}
+        keep = {k: state.values[k] for k in ("as_of", "region", "regime", "stage", "judge") if k in state.values}
         state = state_from_facts(uploaded)
         state.values.update(keep)
     regime, as_of = (None, _form_day(state, errors)) if action == "compare" else choose_regime(registry, state, errors)
@@ -611,8 +624,17 @@ async def _decide(request: Request, registry: Registry, state: FormState, built:
 
     facts = built.facts
 
+    stage, judge = str(state.get("stage") or "application"), str(state.get("judge") or "application")
+    bad = [(n, v, known) for n, v, known in (("stage", stage, STAGE_TEXT), ("judge", judge, JUDGE_TEXT)) if v not in known]
+    if judge not in regime.judgements:
+        bad.append(("judge", judge, {k: JUDGE_TEXT[k] for k in regime.judgements}))
+    if bad:
+        errors = Errors()
+        for name, value, known in bad:
+            errors.add(name, f"“{value}”不可选（可选：{'、'.join(known.values())}）")
+        return _precheck_response(request, registry, state, errors, status=422)
     try:
-        result = await run_in_threadpool(decide, request.app.state.store, regime, as_of, facts)
+        result = await run_in_threadpool(decide, request.app.state.store, regime, as_of, facts, stage, judge)
     except (SQLAlchemyError, EngineError) as exc:
         what = "决策日志" if isinstance(exc, SQLAlchemyError) else "规则引擎"
         errors = Errors(general=[f"{what}暂时不可用，请稍后重新提交（已填写的内容保留在下方）"])
@@ -662,6 +684,19 @@ def _picked(values: list[str], known: set[str], field_name: str, what: str, erro
     if unknown:
         errors.add(field_name, f"未知的{what}“{unknown[0]}”")
     return chosen
+
+
+@router.get("/regimes/{regime_id}/source", response_class=HTMLResponse)
+def source_page(request: Request, regime_id: str) -> HTMLResponse:
+    """The notice with every ledger sentence marked by status and linked to its rules."""
+    registry: Registry = request.app.state.holder.current
+    try:
+        regime = registry.get(regime_id)
+        data = ledger.regime_report(regime)
+    except (SelectionError, ledger.SourceUnavailable) as exc:
+        return templates.TemplateResponse(request, "message.html", {"title": "找不到原文", "message": str(exc)},
+                                          status_code=404)
+    return templates.TemplateResponse(request, "source.html", {"regime": regime, "data": data})
 
 
 @router.get("/compare/matrix", response_class=HTMLResponse)

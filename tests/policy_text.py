@@ -25,7 +25,8 @@ rules:
 
 def rule(rule_id: str, body: str, subject: str = "project", severity: str = "error", topic: str = "project.scope") -> str:
     lines = [f"  - id: {rule_id}", f"    topic: {topic}", f"    subject: {subject}", "    kind: requirement",
-             f"    severity: {severity}", "    message: 测试", "    source: {document: 通知, clause: 一, quote: 测试条款}"]
+             f"    severity: {severity}", "    stage: application",
+             "    reading: 测试用规则", "    message: 测试", "    source: {document: 通知, clause: 一, quote: 测试条款}"]
     lines += ["    " + line for line in body.strip("\n").splitlines()]
     return "\n".join(lines) + "\n"
 

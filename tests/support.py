@@ -69,21 +69,47 @@ def parse_value(text: str) -> Any:
     return yamlio.load(text).data
 
 
-def check(regime_id: str, facts: dict, as_of: dt.date | None = None, engine: str = "durable") -> dict:
+# Rule tests and scenarios that name no stage are judged at `closing`, where every rule of every stage applies;
+# the judgement is the one the facts are about (an application when there is a project).
+DEFAULT_TEST_STAGE = "closing"
+
+
+def judgement_for(facts: dict) -> str:
+    if facts.get("project") or not facts:
+        return "application"
+    for subject in ("base", "locality", "listing", "secondment"):
+        if facts.get(subject):
+            return subject
+    return "expert" if facts.get("experts") else "application"
+
+
+def check(regime_id: str, facts: dict, as_of: dt.date | None = None, engine: str = "durable",
+          stage: str | None = None, judge: str | None = None) -> dict:
     errors = validate_facts(facts)
     assert not errors, errors
-    return evaluate(registry().get(regime_id), facts, as_of or dt.date(2026, 6, 1), engine=engine)
+    return evaluate(registry().get(regime_id), facts, as_of or dt.date(2026, 6, 1), engine=engine,
+                    stage=stage or DEFAULT_TEST_STAGE, judge=judge or judgement_for(facts))
+
+
+def judge_for_rule(regime_id: str, rule_id: str) -> str:
+    """The judgement that evaluates `rule_id`: an application where it can, else its subject's own."""
+    regime = registry().get(regime_id)
+    rule = next(r for r in regime.rules if r.local_id == rule_id or r.id == rule_id)
+    names = [name for name, spec in regime.judgements.items() if rule.subject in spec["subjects"]]
+    assert names, f"no judgement of {regime_id} evaluates {rule_id}"
+    return "application" if "application" in names else names[0]
 
 
 def check_changed(regime_id: str, changes: dict[str, Any], deletions: tuple[str, ...] = (),
-                  base: str = "compliant") -> dict:
-    """Evaluate an example with some facts deleted and some set: the unit of every rule test."""
+                  base: str = "compliant", rule: str | None = None, stage: str | None = None) -> dict:
+    """Evaluate an example with some facts deleted and some set: the unit of every rule test.
+    Given the rule under test, the judgement is the one that evaluates it."""
     facts = example(regime_id, base)
     for path in deletions:
         delete_path(facts, path)
     for path, value in changes.items():
         set_path(facts, path, value)
-    return check(regime_id, facts)
+    return check(regime_id, facts, stage=stage, judge=judge_for_rule(regime_id, rule) if rule else None)
 
 
 def results_for(result: dict, rule: str, subject_id: str | None = None) -> list[dict]:

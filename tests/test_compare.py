@@ -205,16 +205,16 @@ def _rule(registry: Registry, regime_id: str, local_id: str):
 # ---------------------------------------------------------------- describing rules
 
 @pytest.mark.parametrize("regime_id, local_id, text", [
-    ("alpha-2024", "expert-title", "职称 ∈ 正高级、副高级 或 相应专业技术水平 = 是（必须）"),
-    ("alpha-2020", "expert-title", "职称 ∈ 正高级、副高级（一般应）"),
-    ("alpha-2024", "deadline", "2024-03-01 前报送（必须）"),
-    ("alpha-2024", "onsite-visit", "现场服务天数 2–3天（一般应）"),
-    ("alpha-2024", "support-national", "国家级：申请经费支持 ≤ 20万元（必须）"),
-    ("alpha-2024", "no-gifts", "支出中不得有：支出类别 ∈ 礼品礼金、公务接待（必须）"),
-    ("alpha-2024", "plan-filing", "方案备案不晚于开始日期前 10 天（必须）"),
-    ("alpha-2024", "content-limit", "服务内容字数 ≤ 1000字（必须）"),
+    ("alpha-2024", "expert-title", "职称 ∈ 正高级、副高级 或 相应专业技术水平 = 是（硬性要求）"),
+    ("alpha-2020", "expert-title", "职称 ∈ 正高级、副高级（一般性要求）"),
+    ("alpha-2024", "deadline", "2024-03-01 前报送（硬性要求）"),
+    ("alpha-2024", "onsite-visit", "现场服务天数 2–3天（一般性要求）"),
+    ("alpha-2024", "support-national", "国家级：申请经费支持 ≤ 20万元（硬性要求）"),
+    ("alpha-2024", "no-gifts", "支出中不得有：支出类别 ∈ 礼品礼金、公务接待（硬性要求）"),
+    ("alpha-2024", "plan-filing", "方案备案不晚于开始日期前 10 天（硬性要求）"),
+    ("alpha-2024", "content-limit", "服务内容字数 ≤ 1000字（硬性要求）"),
     ("alpha-2024", "education-hours", "年度服务基层天数 > 0天（权益）"),
-    ("alpha-2020", "employer-approval", "经所在单位批准 = 是（必须）"),
+    ("alpha-2020", "employer-approval", "经所在单位批准 = 是（硬性要求）"),
 ])
 def test_describe_rule_reads_as_chinese(mini: Registry, regime_id: str, local_id: str, text: str) -> None:
     assert describe_rule(_rule(mini, regime_id, local_id)) == text
@@ -276,7 +276,7 @@ def test_outcome_table_marks_disagreeing_topics(mini: Registry) -> None:
     assert title["disagreeing"]
     assert (title["cells"]["alpha-2020"]["outcome"], title["cells"]["alpha-2020"]["severity"]) == ("fail", "warning")
     assert (title["cells"]["alpha-2024"]["outcome"], title["cells"]["alpha-2024"]["severity"]) == ("fail", "error")
-    assert title["cells"]["alpha-2024"]["label"] == "不符合（必须）"
+    assert title["cells"]["alpha-2024"]["label"] == "不符合（硬性要求）"
     # a pass in one regime and no rule in the other tell the expert the same thing: nothing to fix
     approval = rows["expert.employer_approval"]
     assert approval["cells"]["alpha-2024"]["label"] == NOT_ADDRESSED
@@ -303,7 +303,7 @@ def test_matrix_rows_follow_the_domain_topic_order_and_say_not_addressed(mini: R
     support = next(r for r in data["rows"] if r["topic"] == "funding.support")
     assert support["cells"]["alpha-2020"] == {"addressed": False, "text": NOT_ADDRESSED, "rules": []}
     cell = support["cells"]["alpha-2024"]
-    assert cell["text"] == "国家级：申请经费支持 ≤ 20万元（必须）；市级：申请经费支持 ≤ 10万元（必须）"
+    assert cell["text"] == "国家级：申请经费支持 ≤ 20万元（硬性要求）；市级：申请经费支持 ≤ 10万元（硬性要求）"
     assert [r["source"]["clause"] for r in cell["rules"]] == ["附件1 二", "附件1 二"]
     assert cell["rules"][0]["params"] == {"cap_wan": 20}
 
@@ -382,7 +382,7 @@ def test_matrix_markdown_and_text(mini: Registry) -> None:
     assert "国家级不超过 20 万元 &lt;注&gt; \\| 含自筹" in md
     assert f"*{NOT_ADDRESSED}*" in md
     text = _recorded(render.matrix_text, data)
-    assert "市级：申请经费支持 ≤ 10万元（必须）" in text and NOT_ADDRESSED in text
+    assert "市级：申请经费支持 ≤ 10万元（硬性要求）" in text and NOT_ADDRESSED in text
 
 
 def test_diff_renderers(mini: Registry) -> None:
@@ -390,18 +390,18 @@ def test_diff_renderers(mini: Registry) -> None:
     md = render.diff_markdown(data)
     assert md.startswith("# 规则集差异：alpha-2020 → alpha-2024")
     assert "参数 deadline：2020-03-01 → 2024-03-01" in md
-    assert "性质：一般应 → 必须" in md
+    assert "性质：一般性要求 → 硬性要求" in md
     assert "所在单位批准（expert.employer_approval）" in md
     text = _recorded(render.diff_text, data)
     assert "删除主题：所在单位批准（expert.employer_approval）" in text
-    assert "新增：国家级：申请经费支持 ≤ 20万元（必须）" in text
+    assert "新增：国家级：申请经费支持 ≤ 20万元（硬性要求）" in text
 
 
 def test_compare_text_marks_disagreement(mini: Registry) -> None:
     text = _recorded(render.compare_text, outcome_table(compare(mini, INTERMEDIATE), mini))
     assert "不符合条件" in text and "符合条件" in text
     title_line = next(line for line in text.splitlines() if "专家职称" in line)
-    assert "≠" in title_line and "不符合（必须）" in title_line and "不符合（一般应）" in title_line
+    assert "≠" in title_line and "不符合（硬性要求）" in title_line and "不符合（一般性要求）" in title_line
 
 
 # ---------------------------------------------------------------- golden tests on the real regimes
@@ -506,7 +506,7 @@ def test_cli_matrix_formats(real: Registry, capsys: pytest.CaptureFixture[str]) 
     assert main([*args, "--format", "markdown"]) == 0
     assert "| 主题 | liaoning-2026 | shanghai-2026 |" in capsys.readouterr().out
     assert main(args) == 0
-    assert "累计服务天数 ≥ 5天（必须）" in capsys.readouterr().out
+    assert "累计服务天数 ≥ 5天（硬性要求）" in capsys.readouterr().out
 
 
 def test_cli_diff_json_and_markdown(real: Registry, capsys: pytest.CaptureFixture[str]) -> None:

@@ -114,6 +114,13 @@ def _boundaries(value: Any) -> list[Any]:
     return [value]
 
 
+def locate(scope: Loc, path: tuple[str, ...]) -> Loc:
+    """Where a field lives in the document: a project rule reads its team from the top-level experts list."""
+    if scope == ("project",) and path[:1] == ("experts",):
+        return ("experts", ITEM) + path[1:] if len(path) > 1 else ("experts",)
+    return scope + path
+
+
 def mine(regime: Regime) -> Plan:
     plan = Plan()
 
@@ -134,8 +141,15 @@ def mine(regime: Regime) -> Plan:
             plan.note(loc + (ITEM,))
             walk(c.cond, loc + (ITEM,))
         elif isinstance(c, Cmp):
-            loc = scope + c.left.path
+            loc = locate(scope, c.left.path)
             plan.note(loc)
+            if c.left.where is not None:  # count / share of matching items: vary the items and their fields
+                plan.note(loc + (ITEM,))
+                walk(c.left.where, loc + (ITEM,))
+                n = c.right.value if isinstance(c.right, Const) else 0
+                for k in {0, 1, 2, 3, 4, int(n)} if c.left.fn == "count_where" else {1, 2, 3, 4}:
+                    plan.add_length(loc + (ITEM,), k)
+                return
             if isinstance(c.right, Ref):
                 rloc = scope + c.right.field.path
                 plan.note(rloc)

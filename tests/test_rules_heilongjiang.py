@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import check, delete_path, example, outcome, registry, set_path
+from support import check, delete_path, example, judge_for_rule, outcome, registry, set_path
 
 from engine.registry import SelectionError
 
@@ -109,7 +109,7 @@ def _case_id(case: tuple) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_rule(case: tuple) -> None:
     rule, subject, changes, expected = case
-    result = check(REGIME, _apply(example(REGIME), changes))
+    result = check(REGIME, _apply(example(REGIME), changes), judge=judge_for_rule(REGIME, rule))
     assert outcome(result, rule, subject) == expected
 
 

@@ -8,8 +8,8 @@ from support import check, check_changed, example, outcome
 R = "liaoning-2026"
 
 
-def run(changes: dict, base: str = "compliant", deletions: tuple[str, ...] = ()) -> dict:
-    return check_changed(R, changes, deletions, base)
+def run(changes: dict, base: str = "compliant", deletions: tuple[str, ...] = (), rule: str | None = None) -> dict:
+    return check_changed(R, changes, deletions, base, rule=rule)
 
 
 CASES = [
@@ -100,7 +100,7 @@ CASES = [
 
 @pytest.mark.parametrize("rule,subject,changes,expected", CASES, ids=[f"{c[0]}-{c[3]}-{i}" for i, c in enumerate(CASES)])
 def test_rule_boundary(rule: str, subject: str | None, changes: dict, expected: str) -> None:
-    assert outcome(run(changes), rule, subject) == expected
+    assert outcome(run(changes, rule=rule), rule, subject) == expected
 
 
 @pytest.mark.parametrize("unit,expected", [

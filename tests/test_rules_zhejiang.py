@@ -10,8 +10,8 @@ COUNTY = "景宁畲族自治县"  # the compliant example is a county-level loca
 CITY = "丽水市"  # the same record with `county` deleted is the city's record
 
 
-def run(changes: dict, base: str = "compliant", deletions: tuple[str, ...] = ()) -> dict:
-    return check_changed(R, changes, deletions, base)
+def run(changes: dict, base: str = "compliant", deletions: tuple[str, ...] = (), rule: str | None = None) -> dict:
+    return check_changed(R, changes, deletions, base, rule=rule)
 
 
 NO_COUNTY = ("locality.county",)
@@ -112,7 +112,7 @@ CASES = [
 @pytest.mark.parametrize(("rule", "subject", "changes", "deletions", "expected"), CASES,
                          ids=[f"{c[0]}-{c[4]}-{i}" for i, c in enumerate(CASES)])
 def test_rule(rule: str, subject: str | None, changes: dict, deletions: tuple[str, ...], expected: str) -> None:
-    assert outcome(run(changes, deletions=deletions), rule, subject) == expected
+    assert outcome(run(changes, deletions=deletions, rule=rule), rule, subject) == expected
 
 
 def test_every_rule_has_a_passing_and_a_failing_case() -> None:

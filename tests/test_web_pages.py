@@ -176,7 +176,7 @@ def test_flawed_shanghai_form_is_ineligible_on_the_funding_clause_and_logged(env
 def test_missing_facts_link_to_the_form_field_to_fill(client: TestClient) -> None:
     html = _post(client, FLAWED_FORM).text
     page = _page(html)
-    missing = html[html.index("缺少的事实"):html.index("提醒（一般应")]
+    missing = html[html.index("缺少的事实"):html.index("提醒（一般性要求")]
     assert '<a href="#field-project.base_level">基地层级</a>' in missing
     for target in re.findall(r'href="#(field-[^"]+)"', html):
         assert target in page.ids, f"link to a missing anchor {target}"
@@ -306,7 +306,7 @@ def test_matrix_page(client: TestClient) -> None:
                                                      ("topics", "funding.support"), ("topics", "project.cumulative_days")])
     assert response.status_code == 200
     html = response.text
-    assert "上海市专家服务团经费支持不超过 10 万元" in html and "累计服务天数 ≥ 5天（必须）" in html
+    assert "上海市专家服务团经费支持不超过 10 万元" in html and "累计服务天数 ≥ 5天（硬性要求）" in html
     assert '<span class="none">未规定</span>' in html and 'data-label="shanghai-2026 上海"' in html
     assert client.get("/compare/matrix").status_code == 200
     bad = client.get("/compare/matrix", params={"regimes": "atlantis-2026", "topics": "nonsense"})
@@ -336,7 +336,7 @@ def test_facts_under_every_regime(client: TestClient) -> None:
     assert "各规则集结论" in html and "liaoning-2026" in html and "zhejiang-2023" in html and "≠" in html
     text = "experts:\n  - {id: E1, title: intermediate, equivalent_level: false}\n"
     pasted = _post(client, {"facts_text": text, "regimes": ["liaoning-2026", "shanghai-2026"]}, url="/compare/facts")
-    assert pasted.status_code == 200 and "zhejiang-2023" not in pasted.text and "不符合（必须）" in pasted.text
+    assert pasted.status_code == 200 and "zhejiang-2023" not in pasted.text and "不符合（硬性要求）" in pasted.text
     bad = _post(client, {"facts_text": "experts: [{title: professor}]"}, url="/compare/facts")
     assert bad.status_code == 422 and "不是允许的取值" in _error_at(bad.text, "facts_text")
     assert "experts: [{title: professor}]" in bad.text  # the pasted text is kept

@@ -64,6 +64,12 @@ STEPS: list[Step] = [
             "FOR EACH ROW EXECUTE FUNCTION regimes_append_only()",
         ],
     },
+    {  # 2: what was judged, and at which stage (replay asks the same question again)
+        "common": [
+            "ALTER TABLE decisions ADD COLUMN stage VARCHAR(20) NOT NULL DEFAULT 'application'",
+            "ALTER TABLE decisions ADD COLUMN judged VARCHAR(20) NOT NULL DEFAULT 'application'",
+        ],
+    },
 ]
 
 LATEST = len(STEPS)

@@ -32,9 +32,10 @@ _snapshots: dict[str, Regime] = {}
 _snapshots_lock = threading.Lock()
 
 
-def decide(store: Store, regime: Regime, as_of: dt.date, facts: dict[str, Any]) -> dict[str, Any]:
+def decide(store: Store, regime: Regime, as_of: dt.date, facts: dict[str, Any], stage: str = "application",
+           judge: str = "application") -> dict[str, Any]:
     """Evaluate and log: the one way a decision is made, for the API and the pages alike."""
-    result = evaluate(regime, facts, as_of)
+    result = evaluate(regime, facts, as_of, stage=stage, judge=judge)
     store.record(regime, as_of, facts, result)  # sets result["decision_id"] once committed
     return result
 
@@ -108,7 +109,7 @@ def replay(store: Store, decision_id: str, registry: Registry | None = None, reg
     else:
         regime = original
     logged = decision.result
-    result = evaluate(regime, decision.facts, as_of or decision.as_of)
+    result = evaluate(regime, decision.facts, as_of or decision.as_of, stage=decision.stage, judge=decision.judged)
     return {"decision_id": decision.id, "original": logged, "result": result, "changes": changes(logged, result)}
 
 
@@ -142,4 +143,5 @@ def impact(store: Store, candidate: Regime, progress: Callable[[int, int], None]
 
 def replay_under(decision: Decision, regime: Regime) -> dict[str, Any]:
     """Changes (verdict and rule outcomes) of one logged decision re-evaluated under `regime` on its own date."""
-    return changes(decision.result, evaluate(regime, decision.facts, decision.as_of))
+    return changes(decision.result, evaluate(regime, decision.facts, decision.as_of, stage=decision.stage,
+                                             judge=decision.judged))

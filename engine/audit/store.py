@@ -62,6 +62,8 @@ decisions = Table(
     Column("facts_json", Text, nullable=False),
     Column("result_json", Text, nullable=False),
     Column("engine", String(40), nullable=False),
+    Column("stage", String(20), nullable=False),
+    Column("judged", String(20), nullable=False),
 )
 
 
@@ -97,6 +99,8 @@ class Decision:
     facts_json: str
     result_json: str
     engine: str
+    stage: str = "application"
+    judged: str = "application"
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -125,7 +129,7 @@ def _utc(value: dt.datetime) -> dt.datetime:
 def _decision(row: Any) -> Decision:
     as_of = row.as_of if isinstance(row.as_of, dt.date) else dt.date.fromisoformat(str(row.as_of))
     return Decision(row.id, _utc(row.created_at), row.regime_id, row.regime_version, row.regime_hash, as_of,
-                    row.facts_json, row.result_json, row.engine)
+                    row.facts_json, row.result_json, row.engine, row.stage, row.judged)
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -267,7 +271,8 @@ class Store:
                       "data_json": canonical_json(regime.data), "created_at": now}
         row = {"id": decision_id, "created_at": now, "regime_id": regime.id, "regime_version": regime.version,
                "regime_hash": regime.hash, "as_of": as_of, "facts_json": json.dumps(facts, ensure_ascii=False),
-               "result_json": json.dumps(result, ensure_ascii=False), "engine": engine}
+               "result_json": json.dumps(result, ensure_ascii=False), "engine": engine,
+               "stage": result.get("stage", "application"), "judged": result.get("judged", "application")}
         self._writer.commit(policy, row)
         self._stored_policies.add(regime.hash)
         return decision_id

@@ -21,15 +21,17 @@ ruleset bounded well below the engine's 1024 live states.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 import durable_rules_engine as _dre
 
+from engine.backends.reference import derived_value
 from engine.errors import CompileError, EngineError
 from engine.policy.conditions import (
     All,
@@ -69,7 +71,7 @@ class _KindPlan:
     paths: set[tuple[str, ...]] = field(default_factory=set)  # plain fields, relative to the instance
     # one projected copy of a list of objects per quantifier: key -> (list path, item fields it reads)
     item_lists: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = field(default_factory=dict)
-    derived: dict[str, tuple[str, tuple[str, ...], int]] = field(default_factory=dict)  # key -> (fn, path, n)
+    derived: dict[str, tuple[Field, int]] = field(default_factory=dict)  # key -> (field, months to add)
     dates: set[tuple[str, ...]] = field(default_factory=set)
     places: set[tuple[str, ...]] = field(default_factory=set)
 
@@ -98,7 +100,9 @@ class _Translator:
             return "$i." + ".".join(f.path)
         if f.fn or months:
             name = f"{f.fn or 'm'}{months if months else ''}__{_key(f.path)}".replace("-", "_")
-            self.plan.derived[name] = (f.fn or "months", f.path, months)
+            if f.where is not None:  # one derived number per distinct `where`
+                name += "__" + hashlib.sha1(repr(f.where).encode()).hexdigest()[:10]
+            self.plan.derived[name] = (f, months)
             return "d." + name
         self.plan.paths.add(f.path)
         if f.type == "date":
@@ -162,7 +166,7 @@ class _Translator:
             # conjunction: an $or inside $iany misfires in durable-rules 2.0.28 (tests/test_adapter.py)
             return _join("$or", [self.leaf({"$iany": {key: _join("$and", conj)}})
                                  for conj in _normal(inner, "$or", "$and")])
-        raise self.fail(f"无法翻译的条件 {type(c).__name__}")
+        assert_never(c)  # a new condition kind fails type checking here until it is translated
 
     def count_ref(self, f: Field, item: bool) -> str:
         return self.ref(Field(f.path, "count", "number"), item)
@@ -351,12 +355,14 @@ class CompiledRuleset:
                 projected.append(row)
             lists[list_key] = projected
         derived: dict[str, Any] = {}
-        for name, fn, path, months in proj.derived:
-            value = get_path(data, path)
+        for name, f, months in proj.derived:
+            value = get_path(data, f.path)
             if value is None:
                 continue
-            if fn == "len" or fn == "count":
-                derived[name] = len(value)
+            if f.fn is not None:  # lengths, counts, count/share of matching items: the engine has no such functions
+                number = derived_value(f, value)
+                if number is not None:
+                    derived[name] = number
             else:
                 derived[name] = add_months(dt.date.fromisoformat(value), months).toordinal()
         fact["v"] = values
@@ -426,7 +432,7 @@ class _Projection:
             self.paths.append((None, path[0], conv) if len(path) == 1 else (path, path[0], conv))
         self.item_lists = [(key, lst_path, tuple((p, p[-1] in ("province", "city", "county")) for p in wanted))
                            for key, (lst_path, wanted) in plan.item_lists.items()]
-        self.derived = [(name, fn, path, months) for name, (fn, path, months) in plan.derived.items()]
+        self.derived = [(name, f, months) for name, (f, months) in plan.derived.items()]
 
 
 def _fired(text: str) -> list[tuple[str, str]]:

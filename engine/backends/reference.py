@@ -5,14 +5,17 @@ JSON, precomputes lengths, counts and month offsets, and encodes three-valued lo
 engine rules per policy rule. Each of those steps can go wrong silently. This module reads the
 same IR directly over the raw facts, with Kleene three-valued logic spelled out (True, False,
 or None for "unknown: a field it needs is absent"), so the two backends can be compared on
-every case (tests/test_differential.py). It shares nothing with the adapter but the IR.
+every case (tests/test_differential.py). It shares nothing with the adapter but the IR and
+`derived_value`: the numbers the engine cannot compute (text length, list counts, `count`/`share`
+of items matching a condition), which the adapter precomputes with this same function.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, assert_never
 
 from engine.backends.base import Instance
 from engine.policy.conditions import (
@@ -59,14 +62,41 @@ def _or(values: Iterable[Truth]) -> Truth:
     return None if unknown else False
 
 
+_SPACE = re.compile(r"\s")
+
+
+def text_length(text: str) -> int:
+    """字数 as the notices count it: every character except whitespace (line breaks, spaces); punctuation counts."""
+    return len(_SPACE.sub("", text))
+
+
+def derived_value(field: Field, raw: Any) -> Any:
+    """`len`, `count`, `count_where`, `share_where` of a present value; None when it cannot be known
+    (an item whose `where` is unknown, or the share of an empty list)."""
+    if field.fn == "len":
+        return text_length(raw) if isinstance(raw, str) else len(raw)
+    if field.fn == "count":
+        return len(raw)
+    assert field.where is not None and field.fn in ("count_where", "share_where")
+    if not isinstance(raw, list):
+        return None
+    truths = [truth(field.where, item) for item in raw]
+    if any(t is None for t in truths):
+        return None
+    hits = sum(1 for t in truths if t)
+    if field.fn == "count_where":
+        return hits
+    return hits / len(raw) if raw else None
+
+
 def _value(field: Field, data: Any) -> Any:
     """The comparable value of `field` in `data` (None when absent): dates as dt.date,
-    place names canonical, `len` / `count` applied."""
+    place names canonical, `len` / `count` / `count_where` / `share_where` applied."""
     raw = get_path(data, field.path)
     if raw is None:
         return None
-    if field.fn in ("len", "count"):
-        return len(raw)
+    if field.fn is not None:
+        return derived_value(field, raw)
     if field.type == "date":
         return dt.date.fromisoformat(raw)
     if field.path and field.path[-1] in PLACE_FIELDS and isinstance(raw, str):
@@ -111,34 +141,80 @@ def _compare(op: str, left: Any, right: Any) -> bool:
 
 def truth(cond: Cond, data: Any) -> Truth:
     """Three-valued truth of `cond` over one instance's raw facts (or one list item's)."""
-    if isinstance(cond, All):
-        return _and(truth(c, data) for c in cond.items)
-    if isinstance(cond, AnyOf):
-        return _or(truth(c, data) for c in cond.items)
-    if isinstance(cond, Not):
-        inner = truth(cond.item, data)
-        return None if inner is None else not inner
-    if isinstance(cond, Exists):
-        present = get_path(data, cond.field.path) is not None
-        return True if present else (False if cond.strict else None)  # `provided` (strict=False): absent is unknown
-    if isinstance(cond, Cmp):
-        left = _value(cond.left, data)
-        right = _right(cond.right, data)
-        if left is None or right is None:
-            return None
-        return _compare(cond.op, left, right)
-    if isinstance(cond, Contains):
-        items = get_path(data, cond.field.path)
-        if items is None:
-            return None
-        return _as_key(cond.value) in {_as_key(v) for v in items}
-    if isinstance(cond, Quant):
-        items = get_path(data, cond.field.path)
-        if items is None:
-            return None
-        values = [truth(cond.cond, item) for item in items]
-        return _and(values) if cond.kind == "every" else _or(values)
-    raise TypeError(f"unknown condition node {type(cond).__name__}")
+    match cond:
+        case All():
+            return _and(truth(c, data) for c in cond.items)
+        case AnyOf():
+            return _or(truth(c, data) for c in cond.items)
+        case Not():
+            inner = truth(cond.item, data)
+            return None if inner is None else not inner
+        case Exists():
+            present = get_path(data, cond.field.path) is not None
+            return True if present else (False if cond.strict else None)  # `provided`: absent is unknown
+        case Cmp():
+            left = _value(cond.left, data)
+            right = _right(cond.right, data)
+            if left is None or right is None:
+                return None
+            return _compare(cond.op, left, right)
+        case Contains():
+            items = get_path(data, cond.field.path)
+            if items is None:
+                return None
+            return _as_key(cond.value) in {_as_key(v) for v in items}
+        case Quant():
+            items = get_path(data, cond.field.path)
+            if items is None:
+                return None
+            values = [truth(cond.cond, item) for item in items]
+            return _and(values) if cond.kind == "every" else _or(values)
+        case _:
+            assert_never(cond)
+
+
+def unknown_fields(cond: Cond, data: Any) -> list[tuple[Field, tuple[str, ...] | None, int | None]]:
+    """The fields whose absence leaves `cond` unknown: (field, list path, item index) for each.
+
+    Only sub-conditions that are themselves unknown and could still decide the whole are followed:
+    a conjunction that is already false, or a disjunction already true, names nothing."""
+    if truth(cond, data) is not None:
+        return []
+    out: list[tuple[Field, tuple[str, ...] | None, int | None]] = []
+
+    def walk(c: Cond, d: Any, within: tuple[str, ...] | None, index: int | None) -> None:
+        if truth(c, d) is not None:
+            return
+        match c:
+            case All() | AnyOf():
+                for item in c.items:
+                    walk(item, d, within, index)
+            case Not():
+                walk(c.item, d, within, index)
+            case Exists() | Contains():
+                out.append((c.field, within, index))
+            case Cmp():
+                for f in (c.left, c.right.field if isinstance(c.right, Ref) else None):
+                    if f is None:
+                        continue
+                    raw = get_path(d, f.path)
+                    if raw is None:
+                        out.append((f, within, index))
+                    elif f.where is not None and isinstance(raw, list):
+                        for i, item in enumerate(raw):
+                            walk(f.where, item, f.path, i)
+            case Quant():
+                items = get_path(d, c.field.path)
+                if items is None:
+                    out.append((c.field, within, index))
+                    return
+                for i, item in enumerate(items):
+                    walk(c.cond, item, c.field.path, i)
+            case _:
+                assert_never(c)
+
+    walk(cond, data, None, None)
+    return out
 
 
 def outcome(when: Cond | None, check: Cond, data: Any) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from engine.cli.common import load_facts, load_registry, make_console, parse_date, print_json
+from engine.cli.common import add_query_options, load_facts, load_registry, make_console, parse_date, print_json
 from engine.compare import render
 from engine.compare.core import compare, diff, matrix, outcome_table
 
@@ -21,7 +21,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     facts = load_facts(args.facts)
     reg = load_registry()
-    data = compare(reg, facts, _ids(args.regimes), args.as_of)
+    data = compare(reg, facts, _ids(args.regimes), args.as_of, stage=args.stage, judge=args.judge)
     if args.format == "json":
         print_json(data)
     else:
@@ -63,6 +63,7 @@ def add_commands(sub: Any, fmt: dict[str, Any]) -> None:
     s.add_argument("--regimes", help="规则集编号，逗号分隔，如 liaoning-2026,shanghai-2026；默认全部")
     s.add_argument("--as-of", type=parse_date, help="基准日期 YYYY-MM-DD，默认今天")
     s.add_argument("--format", **fmt)
+    add_query_options(s)
     s.set_defaults(func=cmd_compare)
 
     s = sub.add_parser("matrix", help="逐主题对照各规则集的要求及出处")

@@ -13,12 +13,14 @@ from rich.table import Table
 from engine.backends import CompileError, get_backend
 from engine.cli import audit as cli_audit
 from engine.cli import compare as cli_compare
+from engine.cli import ledger as cli_ledger
 from engine.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INVALID_POLICY,
     VERDICT_EXIT,
     BadInput,
     Parser,
+    add_query_options,
     load_facts,
     load_registry,
     make_console,
@@ -26,13 +28,14 @@ from engine.cli.common import (
     print_json,
     render_result,
 )
+from engine.errors import QueryError
 from engine.evaluate import evaluate
 from engine.facts import FactsError
 from engine.policy.coverage import gaps, load
 from engine.policy.validate import PolicyError, load_regime_file
 from engine.registry import SelectionError, policies_dir, policy_files
 from engine.settings import configure_logging
-from engine.vocabulary import KIND_TEXT, SEVERITY_TEXT
+from engine.vocabulary import KIND_TEXT, SEVERITY_TEXT, STAGE_TEXT
 
 # ---------------------------------------------------------------- commands
 
@@ -65,7 +68,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         out["rules"] = [{
             "id": r.id, "title": r.title, "topic": r.topic, "subject": r.subject, "each": r.each,
             "kind": r.kind, "severity": r.severity, "params": r.params, "message": r.message,
-            "source": r.source.as_dict(),
+            "source": r.source.as_dict(), "stage": r.stage, "reading": r.reading or None,
+            "due": {"fact": ".".join(r.due.fact), "what": r.due.what} if r.due else None,
         } for r in regime.rules]
         print_json(out)
         return 0
@@ -76,8 +80,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         table.add_column(col, overflow="fold")
     for r in regime.rules:
         nature = f"{KIND_TEXT[r.kind]}·{SEVERITY_TEXT[r.severity]}" if r.kind == "requirement" else "权益"
+        nature += f"\n{STAGE_TEXT[r.stage]}"
         table.add_row(f"{r.local_id}\n{r.title}", r.topic, r.subject + (f"·{r.each}" if r.each else ""), nature,
-                      format_params(r.params), f"{r.source.document} {r.source.clause}\n“{r.source.quote}”")
+                      format_params(r.params), f"{r.source.document} {r.source.clause}\n“{r.source.quote}”"
+                      + (f"\n解读：{r.reading}" if r.reading else ""))
     console.print(table)
     return 0
 
@@ -92,7 +98,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         regime = reg.select(args.region, as_of)
     else:
         raise BadInput("请用 --regime ID 或 --region 地区 [--as-of 日期] 指定规则集")
-    result = evaluate(regime, facts, as_of, engine=args.engine)
+    result = evaluate(regime, facts, as_of, engine=args.engine, stage=args.stage, judge=args.judge)
     if args.format == "json":
         print_json(result)
     else:
@@ -175,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", type=parse_date, help="基准日期 YYYY-MM-DD，默认今天")
     s.add_argument("--format", **fmt)
     s.add_argument("--engine", choices=["durable", "reference"], default="durable", help="求值引擎")
+    add_query_options(s)
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("validate", help="校验规则文件（结构、引文、引擎限制）")
@@ -185,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_compare.add_commands(sub, fmt)
     cli_audit.add_commands(sub, fmt)
+    cli_ledger.add_commands(sub, fmt)
 
     s = sub.add_parser("serve", help="启动 HTTP 服务")
     s.add_argument("--host", default="127.0.0.1")
@@ -204,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.errors:
             print(f"  {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (SelectionError, BadInput) as exc:
+    except (SelectionError, BadInput, QueryError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
     except PolicyError as exc:

@@ -7,11 +7,14 @@ renderers in engine.compare.render and the HTTP service only format what is buil
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import difflib
+import re
+from typing import Any, assert_never
 
+from engine.errors import QueryError
 from engine.evaluate import evaluate
 from engine.policy.conditions import All, AnyOf, Cmp, Cond, Const, Contains, Exists, Field, Not, Quant, Ref
-from engine.policy.model import Regime, Rule
+from engine.policy.model import STAGES, Regime, Rule
 from engine.registry import Registry, SelectionError
 from engine.vocabulary import ALL_TOPICS, NOT_ADDRESSED, SEVERITY_TEXT, TOPIC_ORDER
 from engine.vocabulary import LABELS as VALUE_LABELS
@@ -130,6 +133,11 @@ class Describer:
             return f"{label}字数", "字"
         if field.fn == "count":
             return f"{label}数", unit or "项"
+        if field.where is not None:
+            inner = Describer(f"{scope or self.scope}.{field.dotted}").describe(field.where)
+            if field.fn == "share_where":
+                return f"{label}中“{inner}”者所占比例", ""
+            return f"{label}中“{inner}”的项数", "项"
         return label, unit
 
     def describe(self, cond: Cond, nested: bool = False) -> str:
@@ -139,26 +147,30 @@ class Describer:
         return text
 
     def _describe(self, cond: Cond) -> str:
-        if isinstance(cond, All):
-            return self._all(cond)
-        if isinstance(cond, AnyOf):
-            return self._any(cond)
-        if isinstance(cond, Not):
-            return self._not(cond.item)
-        if isinstance(cond, Exists):
-            return f"已提供{self.label(cond.field)[0]}"
-        if isinstance(cond, Contains):
-            return f"{self.label(cond.field)[0]}包含{show_value(cond.value)}"
-        if isinstance(cond, Quant):
-            return self._quant(cond)
-        return self._cmp(cond, negated=False)
+        match cond:
+            case All():
+                return self._all(cond)
+            case AnyOf():
+                return self._any(cond)
+            case Not():
+                return self._not(cond.item)
+            case Exists():
+                return f"已提供{self.label(cond.field)[0]}"
+            case Contains():
+                return f"{self.label(cond.field)[0]}包含{show_value(cond.value)}"
+            case Quant():
+                return self._quant(cond)
+            case Cmp():
+                return self._cmp(cond, negated=False)
+            case _:
+                assert_never(cond)
 
     def _all(self, cond: All) -> str:
         items = cond.items
         present = [i for i in items if isinstance(i, Exists)]
         if len(present) > 1:
             rest = [i for i in items if not isinstance(i, Exists)]
-            text = "须提供" + "、".join(self.label(i.field)[0] for i in present)
+            text = "提供" + "、".join(self.label(i.field)[0] for i in present)
             return "，且".join([text, *(self.describe(i, nested=True) for i in rest)])
         if all(isinstance(i, Contains) for i in items) and len({i.field for i in items}) == 1:  # type: ignore[union-attr]
             return f"{self.label(items[0].field)[0]}包含全部：" + "、".join(  # type: ignore[union-attr]
@@ -238,7 +250,7 @@ def severity_note(rule: Rule) -> str:
 
 
 def describe_rule(rule: Rule) -> str:
-    """What the rule requires, in Chinese, e.g. "国家级：申请经费支持 ≤ 20万元（必须）"."""
+    """What the rule requires, in Chinese, e.g. "国家级：申请经费支持 ≤ 20万元（硬性要求）"."""
     text = describe_condition(rule.check, rule.subject, rule.each)
     if rule.each:
         text = f"每个{FIELD_LABELS.get(f'{rule.subject}.{rule.each}', (rule.each, ''))[0]}：{text}"
@@ -261,6 +273,8 @@ def rule_summary(rule: Rule) -> dict[str, Any]:
         "subject": rule.subject,
         "kind": rule.kind,
         "severity": rule.severity,
+        "stage": rule.stage,
+        "reading": rule.reading,
         "requirement": describe_rule(rule),
         "params": _plain(rule.params),
         "message": rule.message,
@@ -304,10 +318,25 @@ def regime_header(regime: Regime) -> dict[str, Any]:
 # ---------------------------------------------------------------- compare
 
 def compare(registry: Registry, facts: dict[str, Any], regime_ids: list[str] | None = None,
-            as_of: dt.date | None = None) -> dict[str, Any]:
-    """The same (validated) facts evaluated under every regime, or those named: {"results": {id: result}}."""
+            as_of: dt.date | None = None, stage: str = "application", judge: str = "application") -> dict[str, Any]:
+    """The same (validated) facts evaluated under every regime, or those named: {"results": {id: result}}.
+    A regime that does not make this judgement is left out and said so in `skipped` ({id: reason})."""
+    if stage not in STAGES:
+        raise QueryError(f"未知的阶段 '{stage}'（可用：{'、'.join(STAGES)}）")
     regimes = select_regimes(registry, regime_ids)
-    return {"results": {r.id: evaluate(r, facts, as_of) for r in regimes}}
+    results: dict[str, Any] = {}
+    skipped: dict[str, str] = {}
+    for r in regimes:
+        if judge not in r.judgements:
+            skipped[r.id] = f"规则集 {r.id} 不判定 '{judge}'"
+            continue
+        results[r.id] = evaluate(r, facts, as_of, stage=stage, judge=judge)
+    if not results:
+        raise QueryError(f"所选规则集均不判定 '{judge}'")
+    out: dict[str, Any] = {"stage": stage, "judged": judge, "results": results}
+    if skipped:
+        out["skipped"] = skipped
+    return out
 
 
 def _rank(entry: dict[str, Any]) -> int:
@@ -412,9 +441,18 @@ def matrix(registry: Registry, regime_ids: list[str] | None = None,
 
 # ---------------------------------------------------------------- diff
 
+def same_clause(a: Rule, b: Rule) -> bool:
+    """Two differently named rules are one rule changed only if they bind the same subject and quote
+    clearly the same sentence; otherwise they are one clause removed and another added."""
+    if a.subject != b.subject or a.kind != b.kind:
+        return False
+    qa, qb = (re.sub(r"\s+", "", r.source.quote) for r in (a, b))
+    return difflib.SequenceMatcher(None, qa, qb).ratio() >= 0.6
+
+
 def _pair_rules(old: list[Rule], new: list[Rule]) -> list[tuple[Rule | None, Rule | None]]:
-    """Rules of one topic matched by id; by topic alone when each side has exactly one rule."""
-    if len(old) == 1 and len(new) == 1:
+    """Rules of one topic matched by id; a lone rule on each side also when it is the same clause."""
+    if len(old) == 1 and len(new) == 1 and (old[0].local_id == new[0].local_id or same_clause(old[0], new[0])):
         return [(old[0], new[0])]
     new_by_id = {r.local_id: r for r in new}
     pairs: list[tuple[Rule | None, Rule | None]] = [(r, new_by_id.pop(r.local_id, None)) for r in old]

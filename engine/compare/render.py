@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.compare.core import show_value, topic_label
+from engine.policy.ledger import STATUS_TEXT
 from engine.vocabulary import CHANGE_TEXT, KIND_TEXT, NOT_ADDRESSED, VERDICT_TEXT
 from engine.vocabulary import SEVERITY_TEXT as MODAL
 
@@ -149,10 +150,22 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+SOURCE_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;line-height:1.6}
+ol.source{list-style:none;padding:0} .sentence{padding:.3rem .5rem;border-left:4px solid #ccc;margin:.2rem 0}
+.line{color:#888;margin-right:.5rem;font-size:.8em;text-decoration:none} .how{display:block;font-size:.85em}
+.st{display:inline-block;padding:0 .4rem;border-radius:.3rem;margin-right:.3rem;font-size:.85em}
+.st-encoded{background:#e3f4e8;border-color:#2e7d32} .st-manual{background:#e6eefc;border-color:#1565c0}
+.st-not_for_applicants{background:#f1f1f1;border-color:#9e9e9e} .st-context{background:#fafafa;border-color:#ddd}
+.st-missing{background:#fde8e8;border-color:#c62828} .note{color:#555} :target{outline:2px solid #f9a825}
+dt{font-weight:600;margin-top:.6rem} code{word-break:break-all}
+"""
+
+
 def template_globals() -> dict[str, Any]:
-    """What the matrix templates (engine/compare/templates) need, for this module and the web pages."""
+    """What the templates of engine/compare/templates need, for this module and the web pages."""
     return {"SEVERITY_TEXT": MODAL, "KIND_TEXT": KIND_TEXT, "NOT_ADDRESSED": NOT_ADDRESSED, "citation": citation,
-            "TABLE_CSS": TABLE_CSS}
+            "TABLE_CSS": TABLE_CSS, "SOURCE_CSS": SOURCE_CSS, "STATUS_TEXT": STATUS_TEXT}
 
 
 @functools.cache
@@ -161,6 +174,11 @@ def _templates() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.globals.update(template_globals())
     return env
+
+
+def source_html(regime: Any, data: dict[str, Any]) -> str:
+    """The notice as one self-contained page: each ledger sentence marked by status and linked to its rules."""
+    return _templates().get_template("source_page.html").render(regime=regime, data=data)
 
 
 def matrix_html(data: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ for `when`); `provided: p` is true when present and unknown when absent, so a re
 fact that was not given comes out `missing`, naming it, rather than `fail`. Operators that are sugar (`ne`, `not_in`,
 `contains_all`, `max_length`, `none`, ...) are lowered here to a handful of node kinds,
 so each evaluator only implements: All, Any, Not, Exists, Cmp, Contains, Quant.
+`count`/`share` over a list of objects are numeric fields (Field.fn "count_where"/"share_where" with a
+`where` condition on each item); a project rule may read the top-level `experts` list (the team).
 Field paths and enum values are checked against the facts schema, so a typo in a
 policy is a validation error with its line, not a rule that silently never fires.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from engine.documents.yamlio import Path
 
@@ -53,8 +55,10 @@ class FieldInfo:
 @dataclass(frozen=True)
 class Field:
     path: tuple[str, ...]  # relative to the subject instance, or to the list item inside a quantifier
-    fn: str | None  # None, "len" (text length) or "count" (list length)
+    fn: str | None  # None, "len" (text length, whitespace not counted), "count" (list length),
+    # "count_where" / "share_where" (items of a list of objects for which `where` is true: number / share 0–1)
     type: str  # type of the value after fn: date, number, string, boolean, list
+    where: Cond | None = None
 
     @property
     def dotted(self) -> str:
@@ -121,21 +125,29 @@ def fields_of(cond: Cond) -> list[tuple[Field, tuple[str, ...] | None]]:
     """Every field a condition reads: (field, list path if read inside a quantifier)."""
     out: list[tuple[Field, tuple[str, ...] | None]] = []
 
+    def add(f: Field, within: tuple[str, ...] | None) -> None:
+        out.append((f, within))
+        if f.where is not None:
+            walk(f.where, f.path)
+
     def walk(c: Cond, within: tuple[str, ...] | None) -> None:
-        if isinstance(c, All | AnyOf):
-            for item in c.items:
-                walk(item, within)
-        elif isinstance(c, Not):
-            walk(c.item, within)
-        elif isinstance(c, Exists | Contains):
-            out.append((c.field, within))
-        elif isinstance(c, Cmp):
-            out.append((c.left, within))
-            if isinstance(c.right, Ref):
-                out.append((c.right.field, within))
-        elif isinstance(c, Quant):
-            out.append((c.field, within))
-            walk(c.cond, c.field.path)
+        match c:
+            case All() | AnyOf():
+                for item in c.items:
+                    walk(item, within)
+            case Not():
+                walk(c.item, within)
+            case Exists() | Contains():
+                add(c.field, within)
+            case Cmp():
+                add(c.left, within)
+                if isinstance(c.right, Ref):
+                    add(c.right.field, within)
+            case Quant():
+                add(c.field, within)
+                walk(c.cond, c.field.path)
+            case _:
+                assert_never(c)
     walk(cond, None)
     return out
 
@@ -185,6 +197,8 @@ def subject_schema(schema: dict, subject: str) -> dict:
     node: Any = schema
     for part in SUBJECT_ROOT[subject]:
         node = _resolve(schema, node[part])
+    if subject == "project":  # a project rule may read its team: the document's top-level experts
+        node = {**node, "properties": {**node.get("properties", {}), "experts": schema["properties"]["experts"]}}
     return node
 
 
@@ -285,6 +299,9 @@ class Parser:
                 self.only(node, {word}, path)
                 parts, info = self.lookup(node[word], path + (word,))
                 return Exists(Field(parts, None, info.type), strict=word == "exists")
+        for agg in ("count", "share"):
+            if agg in node:
+                return self.aggregate(agg, node, path)
         for quant in ("every", "some", "none"):
             if quant in node:
                 self.only(node, {quant, "check"}, path)
@@ -324,6 +341,32 @@ class Parser:
         if quant == "none":
             return Not(Quant("some", field, inner))
         return Quant(quant, field, inner)
+
+    def aggregate(self, agg: str, node: dict, path: Path) -> Cond:
+        """`{count|share: list, where: cond, <op>: n}` — a number compared like any numeric field."""
+        if self.scope is not self.root_scope:
+            raise self.err(f"不支持在列表条件内使用 {agg}", path)
+        ops = set(node) - {agg, "where"}
+        if "where" not in node:
+            raise self.err(f"'{agg}' 缺少 where（每一项须满足的条件）", path)
+        if len(ops) != 1 or not ops <= {"eq", "ne", "lt", "le", "gt", "ge"}:
+            raise self.err(f"'{agg}' 须且只能有一个比较运算符（eq ne lt le gt ge）", path)
+        parts, info = self.lookup(node[agg], path + (agg,))
+        if info.type != "list" or info.item is None or info.item.type != "object":
+            raise self.err(f"'{agg}' 需要对象列表字段，'{node[agg]}' 不是", path + (agg,))
+        self.scope = info.item.schema
+        try:
+            where = self.parse(node["where"], path + ("where",))
+        finally:
+            self.scope = self.root_scope
+        op = ops.pop()
+        value = self.scalar(node[op], FieldInfo("number"), path + (op,), op)
+        if agg == "share" and not 0 <= value <= 1:
+            raise self.err(f"share 的比较值应在 0 到 1 之间（比例），实际为 {value!r}", path + (op,))
+        field = Field(parts, "count_where" if agg == "count" else "share_where", "number", where)
+        if op == "ne":
+            return Not(Cmp(field, "eq", Const(value)))
+        return Cmp(field, op, Const(value))
 
     @property
     def root_scope(self) -> dict:

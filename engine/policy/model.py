@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from engine.policy.conditions import Cond
+from engine.policy.conditions import Cond, Const, Ref
+
+# A query names its stage; it judges the rules of that stage and earlier ones (DOMAIN §5 "Stages").
+STAGES: tuple[str, ...] = ("application", "filing", "implementation", "closing")
+STAGE_RANK = {s: n for n, s in enumerate(STAGES)}
+JUDGEMENTS: tuple[str, ...] = ("application", "expert", "base", "locality", "listing", "secondment")
+# What each judgement evaluates and which subjects it cannot do without, unless a regime says otherwise.
+DEFAULT_JUDGEMENTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "application": {"subjects": ("project", "expert"), "requires": ("project",)},
+    "expert": {"subjects": ("expert",), "requires": ("experts",)},
+    "base": {"subjects": ("base",), "requires": ("base",)},
+    "locality": {"subjects": ("locality",), "requires": ("locality",)},
+    "listing": {"subjects": ("listing",), "requires": ("listing",)},
+    "secondment": {"subjects": ("secondment",), "requires": ("secondment",)},
+}
 
 SUBJECT_PREFIX = {
     "project": "project",
@@ -29,6 +45,34 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Due:
+    """A dated duty: done when `fact` is given; due on the first of `by` that the facts let us compute."""
+    fact: tuple[str, ...]
+    by: tuple[Const | Ref, ...]
+    what: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One entry of the clause ledger: a sentence of the source (or a part of it) and how it is accounted for."""
+    sentence: str
+    status: str  # encoded | manual | not_for_applicants | context
+    clause: str = ""
+    document: str = ""
+    part: str = ""
+    rules: tuple[str, ...] = ()
+    stage: str | None = None
+    subject: str | None = None
+    check: str = ""
+    why: str = ""
+    line: int = 0  # line of the sentence in the source text
+
+    @property
+    def quote(self) -> str:
+        return self.part or self.sentence
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str  # "<regime>/<rule>"
     local_id: str
@@ -44,6 +88,9 @@ class Rule:
     message: str
     source: Source  # document is the full reference text, e.g. 沪人社专〔2026〕14号
     line: int = 0
+    stage: str = "application"
+    reading: str = ""
+    due: Due | None = None
 
     @property
     def instance_kind(self) -> str:
@@ -77,6 +124,9 @@ class Regime:
     path: str = ""
     date_note: str = ""
     data: dict[str, Any] = field(default_factory=dict, repr=False)
+    caveat: str = ""
+    judgements: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=lambda: dict(DEFAULT_JUDGEMENTS))
+    clauses: list[Clause] = field(default_factory=list)
 
     @property
     def document_numbers(self) -> list[str]:
@@ -99,11 +149,27 @@ class Regime:
             "issued": self.issued.isoformat() if self.issued else None,
             "effective_from": self.effective_from.isoformat(),
             "date_note": self.date_note,
+            "caveat": self.caveat,
+            "judgements": sorted(self.judgements),
             "kind": self.kind,
             "rule_count": len(self.rules),
             "version": self.version,
             "hash": self.hash,
         }
+
+    def source_file(self) -> Path:
+        """The notice's text, beside the policy file (`source_text` is relative to it)."""
+        return Path(self.path).parent / self.source_path
+
+    @functools.cached_property
+    def rule_lines(self) -> dict[str, int]:
+        """{rule id: source line of the first ledger sentence that the rule encodes}."""
+        out: dict[str, int] = {}
+        for c in self.clauses:
+            for local in c.rules:
+                if c.line:
+                    out.setdefault(f"{self.id}/{local}", c.line)
+        return out
 
     def ref(self) -> dict[str, str]:
         return {"id": self.id, "version": self.version, "hash": self.hash}

@@ -21,8 +21,18 @@ from jsonschema import Draft202012Validator
 from engine.documents import yamlio
 from engine.documents.schema_errors import schema_messages
 from engine.facts import facts_schema
-from engine.policy.conditions import ConditionError, canonical_place, parse_condition, subject_schema
-from engine.policy.model import Document, Regime, Rule, Source
+from engine.policy import ledger
+from engine.policy.conditions import (
+    ConditionError,
+    Const,
+    FieldInfo,
+    Parser,
+    Ref,
+    canonical_place,
+    parse_condition,
+    subject_schema,
+)
+from engine.policy.model import DEFAULT_JUDGEMENTS, Clause, Document, Due, Regime, Rule, Source
 from engine.vocabulary import ALL_TOPICS
 
 MAX_RULES = 2000
@@ -91,10 +101,12 @@ def load_regime_text(text: str, filename: str, base_dir: FsPath | None = None,
     ]
     by_short = {d.short: d for d in documents}
     source_text = None
+    raw_source = None
     if check_quotes:
         src = (base_dir or FsPath(".")) / data["source_text"]
         try:
-            source_text = squash(src.read_text(encoding="utf-8"))
+            raw_source = src.read_text(encoding="utf-8")
+            source_text = squash(raw_source)
         except (OSError, UnicodeDecodeError) as exc:
             out.add(("source_text",), f"无法读取原文文本 {src}：{exc.__class__.__name__}")
 
@@ -135,6 +147,8 @@ def load_regime_text(text: str, filename: str, base_dir: FsPath | None = None,
         for name in sorted(set(params) - used):
             out.add(where + ("params", name), f"参数 '{name}' 已定义但条件中未使用")
         _check_template(out, where, raw, params, schema)
+        _check_modal_words(out, where, raw)
+        due = _parse_due(out, where, raw, params, schema)
         if "check" not in conds or ("when" in raw and "when" not in conds):
             continue
         doc_ref = by_short.get(raw["source"]["document"])
@@ -144,18 +158,108 @@ def load_regime_text(text: str, filename: str, base_dir: FsPath | None = None,
             params=params, when=conds.get("when"), check=conds["check"], message=raw["message"],
             source=Source(_document_label(doc_ref) if doc_ref else raw["source"]["document"],
                           raw["source"]["clause"], raw["source"]["quote"]),
-            line=doc.position(where)[0],
+            line=doc.position(where)[0], stage=raw["stage"], reading=raw.get("reading", ""), due=due,
         ))
+    clauses = _check_ledger(out, data, raw_source, {r["id"] for r in data["rules"]},
+                            str((base_dir or FsPath(".")) / data["source_text"]))
     if out.errors:
         raise PolicyError(out.errors)
+    judgements = {name: {"subjects": tuple(j["subjects"]), "requires": tuple(j["requires"])}
+                  for name, j in (data.get("judgements") or DEFAULT_JUDGEMENTS).items()}
     return Regime(
         id=data["id"], region=data["region"], region_name=canonical_place(data["region_name"]),
         edition=data["edition"], title=data["title"], issuer=data["issuer"], documents=documents,
         issued=dt.date.fromisoformat(data["issued"]) if data.get("issued") else None,
         effective_from=dt.date.fromisoformat(data["effective_from"]), kind=data["kind"],
         version=data["version"], source_path=data["source_text"], rules=rules, hash=content_hash(data),
-        path=filename, date_note=data.get("date_note", ""), data=data,
+        path=filename, date_note=data.get("date_note", ""), data=data, caveat=data.get("caveat", ""),
+        judgements=judgements, clauses=clauses,
     )
+
+
+# Words a message or title may not add when its quote lacks them (the notice's own modal words only).
+ADDED_MODALS = ("必须", "须", "一般应")
+
+
+def _check_modal_words(out: _Collector, where: yamlio.Path, raw: dict) -> None:
+    quote = squash(raw["source"]["quote"])
+    if "一般" in quote and raw["severity"] == "error":
+        out.add(where + ("severity",), "引文含“一般”，是留有例外的要求：severity 不能为 error（应为 warning）")
+    for key in ("message", "title"):
+        text = raw.get(key) or ""
+        for word in ADDED_MODALS:
+            if word in text and word not in quote and not (word == "须" and "必须" in quote):
+                out.add(where + (key,), f"{key} 使用了引文中没有的情态词“{word}”：只能用原文的措辞")
+                break
+    if raw["kind"] == "requirement" and not ledger.Sentence(0, quote).modal_words() and not raw.get("reading"):
+        out.add(where + ("severity",), "引文没有情态词，严重程度属于判断：须用 reading 写一句依据")
+
+
+def _parse_due(out: _Collector, where: yamlio.Path, raw: dict, params: dict, schema: dict) -> Due | None:
+    spec = raw.get("due")
+    if spec is None:
+        return None
+    scope = subject_schema(schema, raw["subject"])
+    parser = Parser(schema, scope, params, where + ("due",))
+    parser._root = scope
+    try:
+        parts, info = parser.lookup(spec["fact"], ("fact",))
+        if info.type != "date":
+            raise parser.err(f"due.fact 应为日期字段，'{spec['fact']}' 不是", ("fact",))
+        alternatives = spec["by"] if isinstance(spec["by"], list) else [spec["by"]]
+        by: list[Const | Ref] = []
+        for i, alt in enumerate(alternatives):
+            by.append(parser.operand(alt, FieldInfo("date"), ("by", i), "by"))
+    except ConditionError as exc:
+        out.add(exc.path, exc.message)
+        return None
+    return Due(parts, tuple(by), spec.get("what") or raw.get("title") or raw["id"])
+
+
+def _check_ledger(out: _Collector, data: dict, source: str | None, rule_ids: set[str], source_path: str) -> list[Clause]:
+    """The `clauses:` entries, checked against the source; every normative sentence must be accounted for."""
+    entries = data.get("clauses") or []
+    sents = ledger.sentences(source) if source is not None else []
+    by_key = {s.key: s for s in sents}
+    squashed = squash(source) if source is not None else ""
+    clauses: list[Clause] = []
+    covered: set[str] = set()
+    for i, c in enumerate(entries):
+        where: yamlio.Path = ("clauses", i)
+        key = ledger.sentence_key(c["sentence"])
+        found = by_key.get(key)
+        if source is not None and found is None:
+            if key and key in squashed:
+                out.add(where + ("sentence",), f"sentence 在原文中，但不是一个完整句子（按句号、分号及标题行切分）：{key[:40]}")
+            else:
+                out.add(where + ("sentence",), f"sentence 在原文中找不到（已忽略空白）：{key[:40]}")
+        covered.add(key)
+        if c.get("part") and squash(c["part"]) not in key:
+            out.add(where + ("part",), f"part 不在该句中：{c['part'][:40]}")
+        status = c["status"]
+        if status == "encoded":
+            if not c.get("rules"):
+                out.add(where + ("rules",), "encoded 须列出编码它的规则 rules")
+            for rid in c.get("rules") or []:
+                if rid not in rule_ids:
+                    out.add(where + ("rules",), f"规则 {rid} 不存在")
+        elif status == "manual":
+            for key_ in ("check", "why", "stage"):
+                if not c.get(key_):
+                    out.add(where, f"manual 条目须写明 {key_}")
+        elif not c.get("why"):
+            out.add(where, f"{status} 条目须写明 why（为何不约束申报方 / 为何不是要求）")
+        clauses.append(Clause(
+            sentence=c["sentence"], status=status, clause=c.get("clause", ""), document=c.get("document", ""),
+            part=c.get("part", ""), rules=tuple(c.get("rules") or ()), stage=c.get("stage"),
+            subject=c.get("subject"), check=c.get("check", ""), why=c.get("why", ""),
+            line=found.line if found else 0))
+    if source is not None:
+        for s in ledger.normative(source):
+            if s.key not in covered:
+                out.errors.append(f"{source_path}:{s.line}: 条文台账（clauses）未说明这句规范性语句"
+                                  f"（含“{'、'.join(dict.fromkeys(s.modal_words()))}”）：{s.text}")
+    return clauses
 
 
 def _document_label(doc: Document) -> str:
