@@ -16,7 +16,7 @@ from engine.backends.reference import text_length, truth, unknown_fields
 from engine.errors import QueryError
 from engine.policy.conditions import Const, Field, Ref, add_months, get_path
 from engine.policy.model import STAGE_RANK, STAGES, SUBJECT_PREFIX, Due, Regime, Rule
-from engine.vocabulary import SUBJECT_TEXT, VERDICT_TEXT, label
+from engine.vocabulary import JUDGE_TEXT, SUBJECT_TEXT, VERDICT_TEXT, label
 
 OUTCOME_ORDER = ("fail", "missing", "pending", "pass", "not_applicable")
 MISSING_VALUE = "未提供"
@@ -58,7 +58,7 @@ def _show(value: Any) -> str:
 _LITERAL, _CONST, _FIELD = 0, 1, 2
 # A unit written right after a placeholder ("{days}天"): dropped when the value is absent, so an absent
 # value reads 未提供, not 未提供天.
-_UNIT = re.compile(r"^(万元|元|个工作日|工作日|个月|天|日|人次|个|项|处|名|场|次|字|人|年|月)")
+_UNIT = re.compile(r"^ ?(万元|元|个工作日|工作日|个月|天|日|人次|个|项|处|名|场|次|字|人|年|月)")
 
 
 def _counted(value: Any) -> Any:
@@ -291,8 +291,12 @@ def later_rules(regime: Regime, query: Query) -> list[dict[str, Any]]:
             if r.subject in query.subjects and STAGE_RANK[r.stage] > STAGE_RANK[query.stage]]
 
 
-def verdict_text(verdict_: str, manual: int, missing_subjects: tuple[str, ...], decided: bool) -> str:
+def verdict_text(verdict_: str, manual: int, missing_subjects: tuple[str, ...], decided: bool,
+                 has_hard: bool = True, judge: str = "application") -> str:
     """The one-line Chinese answer: never a bare 符合条件 when a person still has to check something."""
+    if not has_hard and not missing_subjects and verdict_ == "incomplete":
+        return (f"本规则集对{JUDGE_TEXT.get(judge, judge)}没有可自动判定的硬性要求：不能给出“符合条件”；"
+                "以下为一般性要求、倡导性条款与权益" + (f"，另有 {manual} 项需人工核对" if manual else ""))
     if verdict_ == "eligible":
         if manual:
             return f"可自动判定的条件均符合；另有 {manual} 项需人工核对"
@@ -330,13 +334,14 @@ def build_result(regime: Regime, instances: list[Instance], absent_lists: dict[s
     v = verdict(results, query.missing_subjects)
     decided = any(r["outcome"] in ("pass", "fail") for r in results
                   if r["kind"] == "requirement" and r["severity"] == "error")
+    has_hard = any(r.kind == "requirement" and r.severity == "error" and query.judges(r) for r in regime.rules)
     out: dict[str, Any] = {
         "regime": regime.ref(),
         "as_of": query.as_of.isoformat(),
         "stage": query.stage,
         "judged": query.judge,
         "verdict": v,
-        "verdict_text": verdict_text(v, len(manual), query.missing_subjects, decided),
+        "verdict_text": verdict_text(v, len(manual), query.missing_subjects, decided, has_hard, query.judge),
         "missing_subjects": list(query.missing_subjects),
         "summary": counts,
         "results": results,

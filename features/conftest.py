@@ -22,6 +22,9 @@ Vocabulary (the value after 为 is written as YAML: 3, 2.5, true, intermediate, 
   那么需人工核对的条目包含 "学术造诣"
   那么没有需人工核对的条目
   那么规则 "summary-report" 未判定（属于以后的阶段）
+  那么注意事项包含 "日期存疑"
+  那么没有待办事项
+  那么规则 "funding-support" 的说明包含 "含当日" / 的说明不含 "须"
 """
 
 from __future__ import annotations
@@ -181,3 +184,25 @@ def then_not_judged(ctx: dict, rule: str) -> None:
     full = rule if "/" in rule else f"{ctx['result']['regime']['id']}/{rule}"
     assert all(r["rule"] != full for r in ctx["result"]["results"])
     assert any(r["rule"] == full for r in ctx["result"]["later_stages"])
+
+
+@then(parsers.re(r'^注意事项包含 "(?P<text>[^"]+)"$'))
+def then_caveat(ctx: dict, text: str) -> None:
+    assert text in (ctx["result"].get("caveat") or ""), ctx["result"].get("caveat")
+
+
+@then("没有待办事项")
+def then_no_obligations(ctx: dict) -> None:
+    assert ctx["result"]["obligations"] == []
+
+
+@then(parsers.re(r'^规则 "(?P<rule>[^"]+)" 的说明包含 "(?P<text>[^"]+)"$'))
+def then_message(ctx: dict, rule: str, text: str) -> None:
+    messages = [r["message"] for r in support.results_for(ctx["result"], rule)]
+    assert any(text in m for m in messages), messages
+
+
+@then(parsers.re(r'^规则 "(?P<rule>[^"]+)" 的说明不含 "(?P<text>[^"]+)"$'))
+def then_message_lacks(ctx: dict, rule: str, text: str) -> None:
+    messages = [r["message"] for r in support.results_for(ctx["result"], rule)]
+    assert all(text not in m for m in messages), messages

@@ -19,8 +19,11 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
+from swagger_ui_bundle import swagger_ui_path
 
 from engine.audit.replay import ReplayError, decide, impact, replay
 from engine.audit.store import Store
@@ -36,6 +39,7 @@ from service.auth import TokenTable, require
 from service.errors import (
     ApiError,
     BodyLimitMiddleware,
+    SecurityHeadersMiddleware,
     error_response,
     facts_errors,
     install_handlers,
@@ -186,9 +190,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(policies: Path | None = None, database_url: str | None = None, store: Store | None = None,
                tokens: TokenTable | None = None) -> FastAPI:
     """The service; anything not given comes from the environment when the app starts."""
-    app = FastAPI(title="regimes", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="regimes", version="1.0.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
+    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:  # Swagger UI from the packaged bundle: no CDN, works offline
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="regimes — 接口文档",
+                                   swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-assets/swagger-ui.css", swagger_favicon_url="")
+
     app.state.config = {"policies": policies, "database_url": database_url, "store": store, "tokens": tokens}
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     install_handlers(app)
 
     @app.exception_handler(SQLAlchemyError)

@@ -7,7 +7,9 @@ policy file `file:line:col`. Messages are Chinese; field names stay as in the co
 
 from __future__ import annotations
 
+import logging
 import re
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from engine.registry import SelectionError
 
 MAX_BODY_BYTES = 1024 * 1024
+log = logging.getLogger("regimes.service")
 
 
 class ApiError(Exception):
@@ -145,6 +148,12 @@ def install_handlers(app: FastAPI) -> None:
         field = "stage" if "阶段" in str(exc) else "judge"
         return error_response(422, str(exc), [(field, f"{field}: {exc}")])
 
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        error_id = uuid.uuid4().hex[:12]
+        log.error("未预期的错误 %s", error_id, exc_info=exc)
+        return error_response(500, f"服务内部错误（错误编号 {error_id}，已记录）", error_id=error_id)
+
     @app.exception_handler(EngineError)
     async def _engine(_: Request, exc: EngineError) -> JSONResponse:
         return error_response(503, f"规则引擎暂时无法完成判定：{exc}", headers={"Retry-After": "1"})
@@ -205,4 +214,50 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         text = f"请求体过大（上限 {self.limit // 1024} KiB）"
+        await _drain(receive, DRAIN_LIMIT)  # a client still sending never reads the answer: read what it sends first
         await error_response(413, text, [("body", text)], headers={"Connection": "close"})(scope, receive, send)
+
+
+DRAIN_LIMIT = 16 * 1024 * 1024  # beyond this a sender gets the 413 and the connection is closed
+
+
+async def _drain(receive: Receive, limit: int) -> None:
+    seen = 0
+    while seen <= limit:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
+# Pages use inline styles but no scripts; /docs needs its own (local) script. Nothing is framed or loaded elsewhere.
+CSP = ("default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+CSP_DOCS = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+class SecurityHeadersMiddleware:
+    """CSP, X-Content-Type-Options, frame-ancestors and no referrer on every response."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = CSP_DOCS if scope.get("path", "").startswith("/docs") else CSP
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() not in (b"content-security-policy", b"x-content-type-options")]
+                headers += [(b"content-security-policy", csp.encode()), (b"x-content-type-options", b"nosniff"),
+                            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

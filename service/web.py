@@ -382,6 +382,9 @@ def build_facts(state: FormState, errors: Errors) -> Built:
 def _merge_extra(facts: dict[str, Any], text: str, errors: Errors) -> None:
     if not text.strip():
         return
+    if len(text) > MAX_UPLOAD_BYTES:
+        errors.add("extra_facts", f"内容过长：不能超过 {MAX_UPLOAD_BYTES // 1024} KiB")
+        return
     try:
         extra = json.loads(text)
     except (ValueError, RecursionError):
@@ -528,7 +531,8 @@ def _missing_link(path: str, built: Built | None) -> tuple[str, str, str | None]
 def result_groups(result: dict[str, Any], regime: Any, built: Built | None) -> list[dict[str, Any]]:
     titles = {r.id: r.title for r in regime.rules}
     groups = []
-    for (title, pick, _colour), css in zip(GROUPS, ("fail", "missing", "warning", "pass", "entitlement"), strict=True):
+    for (title, pick, _colour), css in zip(GROUPS, ("fail", "missing", "warning", "pending", "pass", "entitlement"),
+                                           strict=True):
         rows = [r for r in result["results"] if pick(r)]
         items = [{**r, "title": titles.get(r["rule"], r["rule"]),
                   "links": [_missing_link(p, built) for p in r.get("missing", [])]} for r in rows]
@@ -566,15 +570,31 @@ async def _read_form(request: Request) -> FormData | None:
         return None
 
 
-async def _upload(form: FormData, errors: Errors) -> dict[str, Any] | None:
+# A facts document is a few kilobytes; parsing YAML costs ~9 s per MB, so bound what a page will parse.
+MAX_UPLOAD_BYTES = 128 * 1024
+
+
+async def _upload_bytes(form: FormData) -> tuple[str, bytes] | None:
+    """The uploaded file's name and bytes (read on the event loop: I/O only, no parsing)."""
     upload = form.get("facts_file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return None
-    raw = await upload.read()
+    raw = await upload.read(MAX_UPLOAD_BYTES + 1)
+    return upload.filename, raw
+
+
+def _parse_upload(upload: tuple[str, bytes] | None, errors: Errors) -> dict[str, Any] | None:
+    """Parse an uploaded facts file; call off the event loop."""
+    if upload is None:
+        return None
+    filename, raw = upload
     if not raw.strip():
         return None
+    if len(raw) > MAX_UPLOAD_BYTES:
+        errors.add("facts_file", f"文件过大：上传的事实文件不能超过 {MAX_UPLOAD_BYTES // 1024} KiB")
+        return None
     try:
-        return load_facts_text(raw.decode("utf-8-sig"), upload.filename)
+        return load_facts_text(raw.decode("utf-8-sig"), filename)
     except UnicodeDecodeError:
         errors.add("facts_file", "文件不是有效的 UTF-8 编码")
     except FactsError as exc:
@@ -596,12 +616,19 @@ async def precheck_submit(request: Request) -> HTMLResponse:
     if form is None:
         errors = Errors(general=["表单内容无法解析，请重新填写后提交"])
         return _precheck_response(request, registry, FormState(), errors, status=400)
+    upload = await _upload_bytes(form)
+    # parsing, validation and evaluation run in a worker thread: one big upload must not stall other requests
+    return await run_in_threadpool(_precheck_submit, request, registry, form, upload)
+
+
+def _precheck_submit(request: Request, registry: Registry, form: FormData,
+                     upload: tuple[str, bytes] | None) -> HTMLResponse:
     state = state_from_form(form)
     action = str(form.get("action") or "check")
     if action == "edit" or apply_action(state, action):
         return _precheck_response(request, registry, state, Errors())
     errors = Errors()
-    uploaded = await _upload(form, errors)
+    uploaded = _parse_upload(upload, errors)
     if uploaded is not None:
         keep = {k: state.values[k] for k in ("as_of", "region", "regime", "stage", "judge") if k in state.values}
         state = state_from_facts(uploaded)
@@ -612,13 +639,13 @@ async def precheck_submit(request: Request) -> HTMLResponse:
         built = Built(uploaded, {gid: list(range(state.rows[gid])) for gid in ROWS})
     place_fact_errors(validate_facts(built.facts), built, errors)  # fields that did parse are checked too
     if action == "compare" and not errors:
-        return await _compare_response(request, registry, state, built.facts, as_of)
+        return _compare_response(request, registry, state, built.facts, as_of)
     if errors or regime is None or as_of is None:
         return _precheck_response(request, registry, state, errors, status=422)
-    return await _decide(request, registry, state, built, regime, as_of)
+    return _decide(request, registry, state, built, regime, as_of)
 
 
-async def _decide(request: Request, registry: Registry, state: FormState, built: Built, regime: Any,
+def _decide(request: Request, registry: Registry, state: FormState, built: Built, regime: Any,
                   as_of: dt.date) -> HTMLResponse:
     from engine.errors import EngineError
 
@@ -634,7 +661,7 @@ async def _decide(request: Request, registry: Registry, state: FormState, built:
             errors.add(name, f"“{value}”不可选（可选：{'、'.join(known.values())}）")
         return _precheck_response(request, registry, state, errors, status=422)
     try:
-        result = await run_in_threadpool(decide, request.app.state.store, regime, as_of, facts, stage, judge)
+        result = decide(request.app.state.store, regime, as_of, facts, stage, judge)
     except (SQLAlchemyError, EngineError) as exc:
         what = "决策日志" if isinstance(exc, SQLAlchemyError) else "规则引擎"
         errors = Errors(general=[f"{what}暂时不可用，请稍后重新提交（已填写的内容保留在下方）"])
@@ -644,7 +671,7 @@ async def _decide(request: Request, registry: Registry, state: FormState, built:
                               not_applicable=not_applicable(result, regime))
 
 
-async def _compare_response(request: Request, registry: Registry, state: FormState | None,
+def _compare_response(request: Request, registry: Registry, state: FormState | None,
                             facts: dict[str, Any], as_of: dt.date | None = None,
                             regime_ids: list[str] | None = None) -> HTMLResponse:
     from engine.errors import EngineError
@@ -653,7 +680,7 @@ async def _compare_response(request: Request, registry: Registry, state: FormSta
         return comparison.outcome_table(comparison.compare(registry, facts, regime_ids, as_of), registry)
 
     try:
-        table = await run_in_threadpool(run)
+        table = run()
     except EngineError:
         return templates.TemplateResponse(request, "compare.html", _compare_context(
             registry, Errors(general=["规则引擎暂时不可用，请稍后重试"])), status_code=503)
@@ -739,14 +766,23 @@ async def compare_facts(request: Request) -> HTMLResponse:
     if form is None:
         errors.add(None, "表单内容无法解析，请重新提交")
         return templates.TemplateResponse(request, "compare.html", _compare_context(registry, errors), status_code=400)
+    upload = await _upload_bytes(form)
+    return await run_in_threadpool(_compare_facts, request, registry, form, upload, errors)
+
+
+def _compare_facts(request: Request, registry: Registry, form: FormData, upload: tuple[str, bytes] | None,
+                   errors: Errors) -> HTMLResponse:
     text = str(form.get("facts_text") or "")
-    facts = await _upload(form, errors)
+    facts = _parse_upload(upload, errors)
     if facts is None and not errors and text.strip():
-        try:
-            facts = load_facts_text(text, "粘贴的内容")
-        except FactsError as exc:
-            for line in exc.errors:
-                errors.add("facts_text", line)
+        if len(text.encode("utf-8", "surrogatepass")) > MAX_UPLOAD_BYTES:
+            errors.add("facts_text", f"粘贴的内容过长：不能超过 {MAX_UPLOAD_BYTES // 1024} KiB")
+        else:
+            try:
+                facts = load_facts_text(text, "粘贴的内容")
+            except FactsError as exc:
+                for line in exc.errors:
+                    errors.add("facts_text", line)
     if facts is None and not errors:
         errors.add("facts_file", "请上传事实文件，或在下方粘贴 YAML / JSON")
     as_of_text = str(form.get("as_of") or "").strip()
@@ -759,4 +795,4 @@ async def compare_facts(request: Request) -> HTMLResponse:
         context = _compare_context(registry, errors, facts_text=text, compare_as_of=as_of_text,
                                    picked={"regimes": regime_ids, "topics": []})
         return templates.TemplateResponse(request, "compare.html", context, status_code=422)
-    return await _compare_response(request, registry, None, facts, as_of, regime_ids or None)
+    return _compare_response(request, registry, None, facts, as_of, regime_ids or None)

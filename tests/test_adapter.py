@@ -146,3 +146,36 @@ def test_too_many_conditions_for_one_subject_names_the_rule_that_crosses_the_lim
                                                         for j in range(20))) for i in range(12)]
     with pytest.raises(CompileError, match=r"test-2026/r\d+.*条件总数"):
         compile_ruleset(regime(*rules))
+
+
+_FIRING = """
+import sys
+sys.path.insert(0, "tests")
+from engine.backends import durable
+durable.MAX_RULES_PER_KIND = 10_000  # the guard off: show what the engine itself does
+from policy_text import regime, rule
+from engine.evaluate import evaluate
+n = int(sys.argv[1])
+reg = regime(*[rule(f"r{i}", f"check: {{field: service_days_in_year, ge: {i}}}", subject="expert") for i in range(n)])
+for _ in range(3):
+    evaluate(reg, {"experts": [{"id": "E1", "service_days_in_year": 500}]}, judge="expert")
+print("ok")
+"""
+
+
+def test_many_rules_firing_on_one_fact_abort_the_engine_so_the_adapter_refuses_them():
+    """durable-rules aborts the process (free(): invalid size / SIGSEGV) when 64+ rules fire on one fact."""
+    import subprocess
+    import sys
+
+    def child(n: int) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", _FIRING, str(n)], capture_output=True, text=True, timeout=120,
+                              cwd=ROOT)
+
+    assert child(63).stdout.strip() == "ok"
+    crashed = child(64)
+    assert crashed.returncode != 0 and "ok" not in crashed.stdout  # the engine defect itself, in a child
+    many = [rule(f"r{i}", f"check: {{field: service_days_in_year, ge: {i}}}", subject="expert") for i in range(61)]
+    with pytest.raises(CompileError, match=r"test-2026/r60.*规则数至此达到 61"):
+        compile_ruleset(regime(*many))
+    compile_ruleset(regime(*many[:60]))  # 60 is within the guard

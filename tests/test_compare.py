@@ -52,6 +52,8 @@ OLD_RULES = """
     subject: expert
     kind: requirement
     severity: warning
+    stage: application
+    reading: 测试用规则
     params: {titles: [senior, associate_senior]}
     check: {field: title, in: $titles}
     message: 专家一般应具有副高级及以上职称；职称：{title}
@@ -61,6 +63,8 @@ OLD_RULES = """
     subject: expert
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     check: {field: employer_approved, eq: true}
     message: 应经单位批准
     source: {document: 通知, clause: 一, quote: 应经单位批准}
@@ -69,6 +73,8 @@ OLD_RULES = """
     subject: project
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {deadline: 2020-03-01}
     check: {field: submitted_on, le: $deadline}
     message: 于{deadline}前报送
@@ -79,6 +85,8 @@ OLD_RULES = """
     subject: project
     kind: requirement
     severity: warning
+    stage: application
+    reading: 测试用规则
     params: {min_days: 2, max_days: 3}
     check:
       all:
@@ -95,6 +103,8 @@ NEW_RULES = """
     subject: expert
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {titles: [senior, associate_senior]}
     check:
       any:
@@ -107,6 +117,8 @@ NEW_RULES = """
     subject: project
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {deadline: 2024-03-01}
     check: {field: submitted_on, le: $deadline}
     message: 于{deadline}前报送
@@ -117,6 +129,8 @@ NEW_RULES = """
     subject: project
     kind: requirement
     severity: warning
+    stage: application
+    reading: 测试用规则
     params: {min_days: 2, max_days: 3}
     check:
       all:
@@ -130,6 +144,8 @@ NEW_RULES = """
     subject: project
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {cap_wan: 20}
     when: {field: level, eq: national}
     check: {field: budget.requested_support_wan, le: $cap_wan}
@@ -141,6 +157,8 @@ NEW_RULES = """
     subject: project
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {cap_wan: 10}
     when: {field: level, eq: municipal}
     check: {field: budget.requested_support_wan, le: $cap_wan}
@@ -151,6 +169,8 @@ NEW_RULES = """
     subject: project
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {prohibited: [gifts, hospitality]}
     when: {exists: expenses}
     check:
@@ -163,6 +183,8 @@ NEW_RULES = """
     subject: project
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {days_before: 10}
     check: {field: plan_filed_on, le: {field: start_date, minus_days: $days_before}}
     message: 提前备案
@@ -172,6 +194,8 @@ NEW_RULES = """
     subject: project
     kind: requirement
     severity: error
+    stage: application
+    reading: 测试用规则
     params: {max_chars: 1000}
     check: {field: content_text, max_length: $max_chars}
     message: 不超过1000字
@@ -181,6 +205,8 @@ NEW_RULES = """
     subject: expert
     kind: entitlement
     severity: info
+    stage: application
+    reading: 测试用规则
     params: {min_days: 0}
     check: {field: service_days_in_year, gt: $min_days}
     message: 可折算为继续教育学时
@@ -232,8 +258,8 @@ INTERMEDIATE = {"experts": [{"id": "E1", "name": "张伟", "title": "intermediat
 
 
 def test_compare_evaluates_every_regime_or_those_named(mini: Registry) -> None:
-    everything = compare(mini, INTERMEDIATE, as_of=dt.date(2024, 6, 1))
-    assert list(everything) == ["results"]
+    everything = compare(mini, INTERMEDIATE, as_of=dt.date(2024, 6, 1), judge="expert")  # the facts hold experts only
+    assert list(everything) == ["stage", "judged", "results"] and everything["judged"] == "expert"
     assert list(everything["results"]) == ["alpha-2020", "alpha-2024"]
     named = compare(mini, INTERMEDIATE, ["alpha-2024"])
     assert list(named["results"]) == ["alpha-2024"]
@@ -473,7 +499,7 @@ def test_cli_compare_json(real: Registry, facts_file: str, capsys: pytest.Captur
                  "--format", "json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0
-    assert list(out) == ["results"]
+    assert list(out) == ["stage", "judged", "results"]
     assert list(out["results"]) == ["liaoning-2026", "shanghai-2026"]
     assert out["results"]["liaoning-2026"]["verdict"] == "ineligible"
     assert out["results"]["shanghai-2026"]["regime"]["id"] == "shanghai-2026"

@@ -217,11 +217,11 @@ def _scalar(draw: st.DrawFn, node: dict[str, Any], loc: Loc, plan: Plan) -> Any:
     if kind == "integer":
         pool = [int(v) for v in plan.values.get(loc, []) if isinstance(v, int | float) and float(v).is_integer()
                 and lo <= v <= hi]
-        return _draw_pool(draw, pool, st.integers(lo, min(hi, 1000)))
+        return _draw_pool(draw, pool, st.integers(lo, max(lo, min(hi, 1000))))
     if kind == "number":
         pool = [v for v in plan.values.get(loc, []) if isinstance(v, int | float) and not isinstance(v, bool)
                 and lo <= v <= hi]
-        generic = st.one_of(st.integers(lo, min(hi, 1000)),
+        generic = st.one_of(st.integers(lo, max(lo, min(hi, 1000))),
                             st.floats(lo, min(hi, 1000), allow_nan=False).map(lambda x: round(x, 2)))
         return _draw_pool(draw, pool, generic)
     # text
@@ -367,11 +367,12 @@ def test_durable_matches_reference(regime_id: str) -> None:
     def check(facts: dict[str, Any]) -> None:
         errors = validate_facts(facts)
         assume(not errors)
-        durable = evaluate(regime, facts, AS_OF, engine="durable")
-        reference = evaluate(regime, facts, AS_OF, engine="reference")
-        problems = differences(durable, reference)
-        event(f"verdict {reference['verdict']}")
-        assert not problems, "durable and reference disagree:\n" + "\n".join(problems)
+        for judge in regime.judgements:  # each judgement reads its own subjects; closing judges every stage
+            durable = evaluate(regime, facts, AS_OF, engine="durable", stage="closing", judge=judge)
+            reference = evaluate(regime, facts, AS_OF, engine="reference", stage="closing", judge=judge)
+            problems = differences(durable, reference)
+            event(f"{judge} verdict {reference['verdict']}")
+            assert not problems, f"durable and reference disagree ({judge}):\n" + "\n".join(problems)
 
     check()
 
@@ -384,8 +385,9 @@ def _outcomes_seen(regime: Regime, examples: int) -> dict[str, set[str]]:
     @given(facts_documents(mine(regime)))
     def collect(facts: dict[str, Any]) -> None:
         assert not validate_facts(facts), validate_facts(facts)
-        for entry in evaluate(regime, facts, AS_OF, engine="reference")["results"]:
-            seen.setdefault(entry["rule"], set()).add(entry["outcome"])
+        for judge in regime.judgements:
+            for entry in evaluate(regime, facts, AS_OF, engine="reference", stage="closing", judge=judge)["results"]:
+                seen.setdefault(entry["rule"], set()).add(entry["outcome"])
 
     collect()
     return seen

@@ -394,7 +394,7 @@ def test_schema_enums_match_domain():
     assert len(expert["honors"]["items"]["enum"]) == 14
     assert len(p["base"]["properties"]["host_type"]["enum"]) == 12
     assert p["listing"]["properties"]["entries"]["items"]["properties"]["kind"]["enum"] == ["team", "base"]
-    assert p["secondment"]["properties"]["trainee_level"]["enum"] == ["county", "township", "other"]
+    assert p["secondment"]["properties"]["trainee_level"]["enum"] == ["county", "township", "village", "other"]
     for name in ("service_forms", "service_modes", "plan_sections"):
         assert project[name]["uniqueItems"] is True
     assert expert["honors"]["uniqueItems"] is True

@@ -548,3 +548,11 @@ def test_impact_endpoint_refuses_a_crashing_compile_and_keeps_serving(monkeypatc
                                headers={**auth(STAFF_TOKEN), "content-type": "application/yaml"})
         assert accepted.status_code == 200, accepted.text
         assert accepted.json()["candidate"]["id"] == "liaoning-2026"
+
+
+def test_the_sandbox_child_inherits_no_secrets(monkeypatch) -> None:
+    monkeypatch.setenv("REGIMES_TOKENS", "staff:s3cret")
+    monkeypatch.setenv("REGIMES_DATABASE_URL", "postgresql://u:pw@db/x")
+    env = sandbox.child_environment()
+    assert "REGIMES_TOKENS" not in env and "REGIMES_DATABASE_URL" not in env
+    assert not any("s3cret" in v or "pw@" in v for v in env.values())

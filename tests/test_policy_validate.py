@@ -44,7 +44,7 @@ def test_hash_changes_with_any_edit():
     ("check: {field: sessions, between: [1, 3]}", "between", "未知运算符 'between'"),
     ("check: {field: name, gt: 3}", "gt: 3", "只适用于数字或日期字段"),
     ("check: {field: sessions, le: '3'}", "sessions", "应为数字"),
-    ("check: {every: experts, check: {field: title, eq: senior}}", "every", "未知字段 'experts'"),
+    ("check: {every: teachers, check: {field: title, eq: senior}}", "every", "未知字段 'teachers'"),
 ])
 def test_condition_errors_name_the_line(body, needle, expected):
     text = HEADER + rule("r", body)
@@ -101,13 +101,17 @@ def test_aliases_are_refused():
 
 
 def test_quote_must_appear_in_source_text(tmp_path):
-    (tmp_path / "none.txt").write_text("第一条　本规则测试其他内容。", encoding="utf-8")
-    (tmp_path / "p.yaml").write_text(HEADER + OK, encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "test").mkdir()
+    source = tmp_path / "sources" / "none.txt"
+    source.write_text("第一条　本规则测试其他内容。", encoding="utf-8")
+    policy = tmp_path / "test" / "p.yaml"
+    policy.write_text((HEADER + OK).replace("source_text: none.txt", "source_text: ../sources/none.txt"), encoding="utf-8")
     with pytest.raises(PolicyError) as info:
-        load_regime_file(tmp_path / "p.yaml")
-    assert "引文在原文 none.txt 中找不到" in info.value.errors[0]
-    (tmp_path / "none.txt").write_text("第一条　测试\n 条款如下。", encoding="utf-8")  # whitespace is ignored
-    assert load_regime_file(tmp_path / "p.yaml").rules
+        load_regime_file(policy)
+    assert "引文在原文 ../sources/none.txt 中找不到" in info.value.errors[0]
+    source.write_text("第一条　测试\n 条款如下。", encoding="utf-8")  # whitespace is ignored
+    assert load_regime_file(policy).rules
 
 
 def test_validate_command_reports_file_line_col(tmp_path, capsys):

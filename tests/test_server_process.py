@@ -121,3 +121,57 @@ def test_real_server_round_trip(server: tuple[httpx.Client, subprocess.Popen, Pa
         assert store.get(last.json()["decision_id"]).result == last.json()  # type: ignore[union-attr]
     finally:
         store.close()
+
+
+def _maximal_upload() -> bytes:
+    """A facts file just under the page's upload limit, as slow to parse as YAML gets (many small mappings)."""
+    from service.web import MAX_UPLOAD_BYTES
+
+    row = "  - {id: E%05d, name: 专家, title: senior, healthy: true, willing: true, own_unit: true}\n"
+    lines = ["experts:\n"]
+    size, n = len(lines[0]), 0
+    while size + len((row % n).encode()) < MAX_UPLOAD_BYTES - 16:
+        lines.append(row % n)
+        size += len((row % n).encode())
+        n += 1
+    return "".join(lines).encode()
+
+
+def test_healthz_answers_quickly_while_a_maximal_upload_is_parsed(server) -> None:
+    import threading
+
+    client, *_ = server
+    body = _maximal_upload()
+    done: dict[str, Any] = {}
+
+    def upload() -> None:
+        started = time.monotonic()
+        with httpx.Client(base_url=str(client.base_url), timeout=120) as other:
+            done["status"] = other.post("/", data={"regime": "liaoning-2026", "action": "check"},
+                                        files={"facts_file": ("big.yaml", body, "application/yaml")}).status_code
+        done["seconds"] = time.monotonic() - started
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    time.sleep(0.3)  # the upload is being parsed now
+    latencies = []
+    while worker.is_alive() and len(latencies) < 20:
+        started = time.monotonic()
+        assert client.get("/healthz").status_code == 200
+        latencies.append(time.monotonic() - started)
+        time.sleep(0.02)
+    worker.join()
+    assert done["status"] == 200, done
+    assert latencies, f"the upload took only {done['seconds']:.2f} s: nothing was measured during it"
+    latencies.sort()
+    assert latencies[len(latencies) // 2] < 0.1, (latencies, done)
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_message(server) -> None:
+    from service.web import MAX_UPLOAD_BYTES
+
+    client, *_ = server
+    body = b"experts: []\n" + b"#" * (MAX_UPLOAD_BYTES + 10)
+    response = client.post("/", data={"regime": "liaoning-2026", "action": "check"},
+                           files={"facts_file": ("big.yaml", body, "application/yaml")})
+    assert response.status_code == 422 and "文件过大" in response.text

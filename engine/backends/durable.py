@@ -55,6 +55,9 @@ MAX_IN_FLIGHT = 512  # live sids per ruleset; the engine's hard limit is 1024
 MAX_CONDITIONS_PER_PATTERN = 60  # the engine fails on assert above 64 on one fact at one point
 MAX_CONDITIONS_PER_KIND = 400  # above ~512 under one shared condition create_ruleset never returns
 MAX_FACT_PROPERTIES = 240  # the engine's limit is 255 properties per fact, nested leaves included
+# One fact matched by 64 or more engine rules aborts the process in delete_state (free(): invalid size; measured:
+# 63 ran, 64 crashed). Each policy rule fires at most one of its pass/fail/n.a. variants per fact.
+MAX_RULES_PER_KIND = 60
 CMP = {"eq": None, "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 NEG = {"eq": "$neq", "lt": "$gte", "le": "$gt", "gt": "$lte", "ge": "$lt"}
 GUARD_KIND = "__guard__"
@@ -245,7 +248,13 @@ class CompiledRuleset:
         self.plans: dict[str, _KindPlan] = {}
         self.definition: dict[str, Any] = {GUARD_KIND: {"all": [{"m": {"kind": GUARD_KIND}}]}}
         per_kind_conditions: dict[str, int] = {}
+        per_kind_rules: dict[str, int] = {}
         for n, rule in enumerate(regime.rules):
+            count = per_kind_rules[rule.instance_kind] = per_kind_rules.get(rule.instance_kind, 0) + 1
+            if count > MAX_RULES_PER_KIND:
+                raise CompileError(f"规则 {rule.id}（第 {rule.line} 行）：主体 {rule.instance_kind} 的规则数至此达到 "
+                                   f"{count}，超过引擎安全上限 {MAX_RULES_PER_KIND}（同一事实触发 64 条以上规则会使规则引擎"
+                                   "崩溃），请拆分规则集或合并规则")
             plan = self.plans.setdefault(rule.instance_kind, _KindPlan())
             tr = _Translator(rule, plan)
             kind_test = {"kind": rule.instance_kind}

@@ -60,6 +60,15 @@ def _signal_name(number: int) -> str:
         return f"信号 {number}"
 
 
+def child_environment() -> dict[str, str]:
+    """The child gets no secrets: not the tokens, not the database URL, nothing but what Python needs."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+    for name in ("PYTHONPATH", "VIRTUAL_ENV", TEST_HOOK_ENV):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
+    return env
+
+
 def compile_candidate(text: str, filename: str, base_dir: Path | None, timeout: float = DEFAULT_TIMEOUT) -> Regime:
     """The validated, compiled Regime of `text`; PolicyError (Chinese `file:line:col: message` lines) otherwise.
 
@@ -71,7 +80,7 @@ def compile_candidate(text: str, filename: str, base_dir: Path | None, timeout: 
     with _slots:
         try:
             done = subprocess.run(command, input=text.encode("utf-8", "surrogatepass"), capture_output=True,
-                                  timeout=timeout, cwd=_ROOT, check=False)
+                                  timeout=timeout, cwd=_ROOT, check=False, env=child_environment())
         except subprocess.TimeoutExpired:  # subprocess.run has killed the child (SIGKILL) and reaped it
             log.warning("候选规则 %s 编译超时（%s 秒），已终止编译进程", filename, _seconds(timeout))
             raise PolicyError([timed_out]) from None

@@ -13,8 +13,9 @@ from typing import Any, assert_never
 
 from engine.errors import QueryError
 from engine.evaluate import evaluate
+from engine.facts import facts_schema
 from engine.policy.conditions import All, AnyOf, Cmp, Cond, Const, Contains, Exists, Field, Not, Quant, Ref
-from engine.policy.model import STAGES, Regime, Rule
+from engine.policy.model import STAGES, SUBJECT_PREFIX, Regime, Rule
 from engine.registry import Registry, SelectionError
 from engine.vocabulary import ALL_TOPICS, NOT_ADDRESSED, SEVERITY_TEXT, TOPIC_ORDER
 from engine.vocabulary import LABELS as VALUE_LABELS
@@ -90,6 +91,30 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "secondment.trainee_level": ("学员层级", ""),
 }
 
+def schema_label(path: str) -> tuple[str, str] | None:
+    """A field's Chinese label from the facts schema (`title`, else a short `description`), for fields added to the
+    schema without an entry in FIELD_LABELS: a new field needs no code change to be named in Chinese."""
+    subject, _, rest = path.partition(".")
+    node: Any = facts_schema()["properties"].get(SUBJECT_PREFIX.get(subject, subject))
+    if subject == "project" and rest.split(".")[0] == "experts":
+        node, rest = facts_schema()["properties"]["experts"], rest.partition(".")[2]
+    for part in [p for p in rest.split(".") if p]:
+        while isinstance(node, dict) and node.get("type") == "array" or (isinstance(node, dict) and "items" in node):
+            node = node.get("items", {})
+        props = node.get("properties", {}) if isinstance(node, dict) else {}
+        if part not in props:
+            return None
+        node = props[part]
+    if not isinstance(node, dict):
+        return None
+    text = node.get("title") or re.split(r"[：:（(，,；;/]", node.get("description") or "")[0].strip()
+    if not text or len(text) > 24:
+        return None
+    ref = node.get("$ref", "")
+    unit = "天" if ref.endswith("/days") else "万元" if ref.endswith("/money") and "_wan" in path else ""
+    return text, unit
+
+
 # What happens on a date field, so that `submitted_on ≤ 2026-02-06` reads "2026-02-06 前报送".
 DATE_ACTIONS: dict[str, str] = {
     "submitted_on": "报送", "plan_filed_on": "方案备案", "completed_on": "完成", "end_date": "结束",
@@ -128,6 +153,7 @@ class Describer:
     def label(self, field: Field, scope: str | None = None) -> tuple[str, str]:
         full = f"{scope or self.scope}.{field.dotted}"
         label, unit = FIELD_LABELS.get(full) or FIELD_LABELS.get(f"{self.scope.split('.')[0]}.{field.dotted}") \
+            or schema_label(full) or schema_label(f"{self.scope.split('.')[0]}.{field.dotted}") \
             or (field.dotted, "")
         if field.fn == "len":
             return f"{label}字数", "字"

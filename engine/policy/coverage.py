@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import assert_never
 
-from engine.policy.conditions import All, AnyOf, Cond, Exists
+from engine.policy.conditions import All, AnyOf, Cmp, Cond, Contains, Exists, Not, Quant
 from engine.policy.model import Regime, Rule
 
 
 def can_fail(cond: Cond) -> bool:
-    if isinstance(cond, Exists):
-        return cond.strict
-    if isinstance(cond, All | AnyOf):
-        return any(can_fail(c) for c in cond.items) if isinstance(cond, All) else all(can_fail(c) for c in cond.items)
-    return True
+    """Whether `cond` can be definitely false (a `provided` only ever passes or is missing)."""
+    match cond:
+        case Exists():
+            return cond.strict
+        case All():
+            return any(can_fail(c) for c in cond.items)
+        case AnyOf():
+            return all(can_fail(c) for c in cond.items)
+        case Quant():  # "some" is false on an empty list; "every" only if an item's check can be false
+            return cond.kind == "some" or can_fail(cond.cond)
+        case Not() | Cmp() | Contains():
+            return True
+        case _:
+            assert_never(cond)
 
 
 def needed(rule: Rule) -> tuple[str, ...]:

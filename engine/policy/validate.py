@@ -62,6 +62,35 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+MAX_SOURCE_BYTES = 1024 * 1024
+
+
+class SourceError(Exception):
+    """The notice text a policy names cannot be used; the message names no server path and no file content."""
+
+
+def read_source(base_dir: FsPath, name: str) -> str:
+    """The text of `name`, which must be a regular file inside the `sources/` folder beside the policy's folder
+    (policies/<region>/<edition>.yaml → policies/sources/), of bounded size and UTF-8."""
+    allowed = (base_dir.parent / "sources").resolve()
+    try:
+        path = (base_dir / name).resolve()
+    except (OSError, RuntimeError, ValueError):
+        raise SourceError(f"source_text '{name}' 不是有效的路径") from None
+    if not path.is_relative_to(allowed):
+        raise SourceError(f"source_text '{name}' 须指向规则目录 sources/ 文件夹中的原文文件（如 ../sources/地区-年份.txt）")
+    try:
+        if not path.is_file():
+            raise SourceError(f"source_text '{name}'：sources/ 中没有这个原文文件")
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            raise SourceError(f"source_text '{name}'：原文文件过大（超过 {MAX_SOURCE_BYTES // 1024} KiB）")
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SourceError(f"source_text '{name}'：原文文件不是 UTF-8 文本") from None
+    except OSError:
+        raise SourceError(f"source_text '{name}'：无法读取原文文件") from None
+
+
 class _Collector:
     def __init__(self, filename: str, doc: yamlio.Document):
         self.filename = filename
@@ -103,12 +132,11 @@ def load_regime_text(text: str, filename: str, base_dir: FsPath | None = None,
     source_text = None
     raw_source = None
     if check_quotes:
-        src = (base_dir or FsPath(".")) / data["source_text"]
         try:
-            raw_source = src.read_text(encoding="utf-8")
+            raw_source = read_source(base_dir or FsPath("."), data["source_text"])
             source_text = squash(raw_source)
-        except (OSError, UnicodeDecodeError) as exc:
-            out.add(("source_text",), f"无法读取原文文本 {src}：{exc.__class__.__name__}")
+        except SourceError as exc:
+            out.add(("source_text",), str(exc))
 
     schema = facts_schema()
     rules: list[Rule] = []
@@ -161,7 +189,7 @@ def load_regime_text(text: str, filename: str, base_dir: FsPath | None = None,
             line=doc.position(where)[0], stage=raw["stage"], reading=raw.get("reading", ""), due=due,
         ))
     clauses = _check_ledger(out, data, raw_source, {r["id"] for r in data["rules"]},
-                            str((base_dir or FsPath(".")) / data["source_text"]))
+                            _display_source(filename, data["source_text"]))
     if out.errors:
         raise PolicyError(out.errors)
     judgements = {name: {"subjects": tuple(j["subjects"]), "requires": tuple(j["requires"])}
@@ -262,16 +290,31 @@ def _check_ledger(out: _Collector, data: dict, source: str | None, rule_ids: set
     return clauses
 
 
+def _display_source(policy_file: str, source_text: str) -> str:
+    """How errors name the source: relative to the policy file as written in it, never an absolute server path."""
+    if policy_file.startswith("<"):
+        return f"sources/{FsPath(source_text).name}"
+    return str(FsPath(policy_file).parent / source_text)
+
+
 def _document_label(doc: Document) -> str:
     return doc.number or f"《{doc.name}》"
 
 
 def _check_template(out: _Collector, where: yamlio.Path, raw: dict, params: dict, schema: dict) -> None:
     try:
-        names = [name for _, name, _, _ in string.Formatter().parse(raw["message"]) if name is not None]
+        parsed = list(string.Formatter().parse(raw["message"]))
+        names = [name for _, name, _, _ in parsed if name is not None]
     except ValueError as exc:
         out.add(where + ("message",), f"message 模板格式错误：{exc}（字面花括号请写成 {{{{ 或 }}}}）")
         return
+    for _, name, spec, conversion in parsed:
+        if name is not None and (spec or conversion is not None or not name or not re.fullmatch(r"[\w.|]+", name)):
+            # only {name} and {name|len} / {name|count}: a format spec such as {x:>1000000000} could take gigabytes
+            out.add(where + ("message",), f"message 中只能写 {{字段}}、{{参数}}、{{字段|len}}、{{字段|count}}，"
+                                          f"不能带格式说明或转换：{{{name}{'!' + conversion if conversion else ''}"
+                                          f"{':' + spec if spec else ''}}}")
+            return
     scope = subject_schema(schema, raw["subject"])
     if raw.get("each"):
         scope = scope.get("properties", {}).get(raw["each"], {}).get("items", {})

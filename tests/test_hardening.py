@@ -1,0 +1,108 @@
+"""Hostile policies, paths and templates are refused with a clear message and never reach the server's secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from policy_text import HEADER, rule
+
+from engine.policy.validate import PolicyError, load_regime_text
+
+SECRET = "TOKEN-THAT-MUST-NOT-LEAK"
+
+
+def _policy_dir(tmp_path: Path) -> Path:
+    (tmp_path / "policies" / "sources").mkdir(parents=True)
+    (tmp_path / "policies" / "sources" / "test-2026.txt").write_text("测试条款。\n", encoding="utf-8")
+    region = tmp_path / "policies" / "test"
+    region.mkdir()
+    return region
+
+
+def _load(text: str, base: Path) -> list[str]:
+    with pytest.raises(PolicyError) as info:
+        load_regime_text(text, "test/2026.yaml", base)
+    return info.value.errors
+
+
+@pytest.mark.parametrize("source_text", ["/etc/passwd", "/proc/self/environ", "../../secret.txt", "../sources/../../secret.txt",
+                                         "../sources/missing.txt", "../sources"])
+def test_source_text_must_be_a_file_inside_sources(tmp_path: Path, source_text: str) -> None:
+    base = _policy_dir(tmp_path)
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    text = HEADER.replace("source_text: none.txt", f"source_text: {source_text}") + rule("r", "check: {field: sessions, le: 3}")
+    errors = _load(text, base)
+    joined = "\n".join(errors)
+    assert "source_text" in joined and "sources" in joined
+    assert SECRET not in joined and str(tmp_path) not in joined and "root:" not in joined
+    assert "Error" not in joined  # no Python exception names
+
+
+def test_source_text_inside_sources_is_read(tmp_path: Path) -> None:
+    base = _policy_dir(tmp_path)
+    text = HEADER.replace("source_text: none.txt", "source_text: ../sources/test-2026.txt") + rule(
+        "r", "check: {field: sessions, le: 3}")
+    regime = load_regime_text(text, "test/2026.yaml", base)
+    assert regime.id == "test-2026"
+
+
+@pytest.mark.parametrize("message", ["{sessions:,d}", "{sessions:>1000000000}", "{sessions!r}", "{0}", "{}",
+                                     "{sessions.__class__}"])
+def test_message_templates_allow_only_names_and_the_projects_filters(message: str) -> None:
+    body = "check: {field: sessions, le: 3}"
+    text = HEADER + rule("r", body).replace("message: 测试", f"message: '{message}'")
+    with pytest.raises(PolicyError) as info:
+        load_regime_text(text, "p.yaml", check_quotes=False)
+    assert any("message" in e for e in info.value.errors), info.value.errors
+
+
+def test_plain_names_and_filters_are_accepted() -> None:
+    text = HEADER + rule("r", "check: {field: sessions, le: 3}").replace(
+        "message: 测试", "message: '次数 {sessions}；地点 {locations|count} 处'")
+    regime = load_regime_text(text, "p.yaml", check_quotes=False)
+    from engine.explain import render_message
+
+    assert render_message(regime.rules[0], {"sessions": 2, "locations": [{}, {}]}) == "次数 2；地点 2 处"
+    assert render_message(regime.rules[0], {}) == "次数 未提供；地点 未提供"  # no dangling unit after an absent value
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    from fastapi.testclient import TestClient
+
+    from service.testing import make_test_app
+
+    app, _, _ = make_test_app(tmp_path)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_security_headers_on_pages_and_api(client) -> None:
+    for path in ("/", "/healthz", "/v1/regimes"):
+        response = client.get(path)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        csp = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'none'" in csp
+
+
+def test_docs_are_served_without_a_cdn(client) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "https://" not in page.text.split("<body")[0]
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_an_unexpected_error_is_a_json_500_with_an_id(client, monkeypatch, caplog) -> None:
+    import engine.audit.replay as replay
+
+    def boom(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("service.app.decide", boom)
+    response = client.post("/v1/evaluate", json={"regime": "liaoning-2026", "facts": {}})
+    assert response.status_code == 500 and response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["error_id"] in body["error"] and "RuntimeError" not in body["error"]
+    assert any(body["error_id"] in r.getMessage() for r in caplog.records)
+    assert replay.decide is not boom
