@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.backends import Instance, get_backend
 from engine.explain import Query, build_result
+from engine.policy.conditions import TEAM_READERS
 from engine.policy.model import SUBJECT_PREFIX, Regime
 
 
@@ -40,11 +41,11 @@ def subject_instances(regime: Regime, facts: dict[str, Any],
             for i, expert in enumerate(value):
                 add("expert", expert, f"experts[{i}]", str(expert.get("id") or expert.get("name") or f"experts[{i}]"))
             continue
-        sid = str(value.get("id") or value.get("name") or value.get("county") or value.get("city")
-                  or value.get("recommender") or subject)
+        place = value.get("city") if value.get("level") == "city" else value.get("county") or value.get("city")
+        sid = str(value.get("id") or value.get("name") or place or value.get("recommender") or subject)
         if subject in kinds:
             team = facts.get("experts")
-            add(subject, {**value, "experts": team} if subject == "project" and team is not None else value, key, sid)
+            add(subject, {**value, "experts": team} if subject in TEAM_READERS and team is not None else value, key, sid)
         for kind in sorted(k for k in kinds if k.startswith(subject + ".")):
             list_name = kind.split(".", 1)[1]
             items = value.get(list_name)

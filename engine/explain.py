@@ -15,6 +15,7 @@ from engine.backends.base import Instance
 from engine.backends.reference import text_length, truth, unknown_fields
 from engine.errors import QueryError
 from engine.policy.conditions import Const, Field, Ref, add_months, get_path
+from engine.policy.ledger import sentence_id
 from engine.policy.model import STAGE_RANK, STAGES, SUBJECT_PREFIX, Due, Regime, Rule
 from engine.vocabulary import JUDGE_TEXT, SUBJECT_TEXT, VERDICT_TEXT, label
 
@@ -26,7 +27,7 @@ def _path(inst: Instance, f: Field, within: tuple[str, ...] | None, index: int |
     prefix = inst.prefix
     inner = f.dotted if within is None else f"{'.'.join(within)}[{index}].{f.dotted}" if index is not None \
         else ".".join(within)
-    if prefix == "project" and (within or f.path)[0] == "experts":  # the team is the document's own experts
+    if prefix in ("project", "locality") and (within or f.path)[0] == "experts":  # the document's own experts
         return inner
     return f"{prefix}.{inner}"
 
@@ -167,8 +168,7 @@ def verdict(results: list[dict[str, Any]], missing_subjects: tuple[str, ...] = (
     return "eligible"
 
 
-def _entry(rule: Rule, subject_id: str, outcome: str, message: str, missing: list[str],
-           line: int = 0) -> dict[str, Any]:
+def _entry(rule: Rule, subject_id: str, outcome: str, message: str, missing: list[str]) -> dict[str, Any]:
     entry = {
         "rule": rule.id,
         "topic": rule.topic,
@@ -180,7 +180,7 @@ def _entry(rule: Rule, subject_id: str, outcome: str, message: str, missing: lis
         "outcome": outcome,
         "message": message,
         "missing": missing,
-        "source": {**rule.source.as_dict(), "line": line} if line else rule.source.as_dict(),
+        "source": rule.source.as_dict(),
     }
     if rule.reading:
         entry["reading"] = rule.reading
@@ -231,6 +231,8 @@ def _due_outcome(rule: Rule, inst: Instance, outcome: str, query: Query) -> tupl
     assert rule.due is not None
     if outcome != "missing" or get_path(inst.data, rule.due.fact) is not None:
         return outcome, "", {}
+    if rule.when is not None and truth(rule.when, inst.data) is not True:
+        return outcome, "", {}  # whether the duty applies at all is still open: it is missing, not yet due
     day, _ = due_date(rule.due, inst.data)
     if day is None:
         return outcome, "", {}
@@ -252,7 +254,7 @@ def obligations(regime: Regime, instances: list[Instance], query: Query) -> list
             if inst.kind != rule.instance_kind:
                 continue
             if rule.when is not None and truth(rule.when, inst.data) is False:
-                continue
+                continue  # an unknown `when` is listed: the duty may apply
             day, basis = due_date(rule.due, inst.data)
             done = get_path(inst.data, rule.due.fact)
             if done is not None:
@@ -279,7 +281,7 @@ def manual_checks(regime: Regime, query: Query) -> list[dict[str, Any]]:
         if (c.subject or "project") not in query.subjects:
             continue
         out.append({"clause": c.clause, "quote": c.quote, "what": c.check, "why": c.why, "stage": c.stage,
-                    "source_line": c.line})
+                    "sentence_id": sentence_id(c.sentence)})
     return out
 
 
@@ -311,7 +313,6 @@ def verdict_text(verdict_: str, manual: int, missing_subjects: tuple[str, ...], 
 def build_result(regime: Regime, instances: list[Instance], absent_lists: dict[str, str],
                  outcomes: dict[tuple[int, int], str], query: Query) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
-    lines = regime.rule_lines
     for rule, inst, subject_id, outcome in _walk(regime, instances, absent_lists, outcomes, query.judges):
         if inst is None:
             path = f"{SUBJECT_PREFIX[rule.subject]}.{rule.each}"
@@ -326,7 +327,7 @@ def build_result(regime: Regime, instances: list[Instance], absent_lists: dict[s
         if outcome == "missing":
             missing = missing_paths(rule, inst)
             message = f"{message}（缺少：{'、'.join(missing) or '相关事实'}）"
-        entry = _entry(rule, subject_id, outcome, message + note, missing, lines.get(rule.id, 0))
+        entry = _entry(rule, subject_id, outcome, message + note, missing)
         entry.update(extra)
         results.append(entry)
     counts = {o: sum(1 for r in results if r["outcome"] == o) for o in OUTCOME_ORDER}

@@ -250,7 +250,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
             raise ApiError(404, str(exc), [("regime_id", f"regime_id: {exc}")]) from None
 
     @app.get("/v1/regimes/{regime_id}/ledger", tags=["regimes"], summary="条文台账：原文每句规范性语句及其处理",
-             responses=NOT_FOUND)
+             responses={200: {"content": {"application/json": {"example": examples.LEDGER}}}, **NOT_FOUND})
     def get_ledger(request: Request,
                    regime_id: Annotated[str, PathParam(max_length=200, examples=["liaoning-2026"])]) -> JSONResponse:
         try:

@@ -184,7 +184,7 @@ class BodyLimitMiddleware:
                     scope, receive, send)
                 return
             if too_big:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, more=True)
                 return
         chunks: list[bytes] = []
         size = 0
@@ -195,7 +195,7 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, more=message.get("more_body", False))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -212,9 +212,10 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, more: bool) -> None:
         text = f"请求体过大（上限 {self.limit // 1024} KiB）"
-        await _drain(receive, DRAIN_LIMIT)  # a client still sending never reads the answer: read what it sends first
+        if more:  # a client still sending never reads the answer: read what it sends first
+            await _drain(receive, DRAIN_LIMIT)
         await error_response(413, text, [("body", text)], headers={"Connection": "close"})(scope, receive, send)
 
 

@@ -79,3 +79,16 @@ rules:
     message: 专家应具有副高级以上专业技术职称或相应专业技术水平；职称：{title}
     source: {document: 管理办法, clause: 第七条, quote: 应具有副高级以上专业技术职称或相应专业技术水平}
 """
+
+
+LEDGER = {
+    "regime": {"id": "shanghai-2026", "version": "1.1.0", "hash": "sha256:…"},
+    "normative_sentences": 29, "accounted": 29, "coverage": 1.0,
+    "entries": {"encoded": 52, "manual": 19, "not_for_applicants": 8, "context": 5},
+    "sentences": [{
+        "line": 15, "sentence": "应以本单位专家为主，也可适当邀请外单位专家。", "normative": True, "modal_words": ["应", "可"],
+        "accounted": True,
+        "entries": [{"status": "encoded", "part": "应以本单位专家为主", "clause": "一、专家遴选范围和条件",
+                     "rules": ["own-unit-majority"], "stage": "application", "check": "", "why": ""}],
+    }],
+}

@@ -83,7 +83,7 @@ EXAMPLE_RESULT = {"decision_id": EXAMPLE_DECISION_ID, "regime": EXAMPLE_REF, "as
                                    "quote": "至少在专家服务团项目开展 10 日前报省人力资源社会保障厅备案", "judged": False}],
                   "manual_checks": [{"clause": "第七条", "quote": "有较高的学术造诣和扎实的业务能力",
                                      "what": "由推荐单位核实专家的学术造诣和业务能力", "why": "学术水平无法由事实字段判定",
-                                     "stage": "application", "source_line": 0}],
+                                     "stage": "application", "sentence_id": "s-0123456789"}],
                   "later_stages": []}
 EXAMPLE_CHANGES = {"identical": False, "regime": None, "as_of": None,
                    "verdict": {"from": "eligible", "to": "ineligible"},
@@ -181,7 +181,6 @@ class Source(BaseModel):
     document: str
     clause: str
     quote: str
-    line: int | None = Field(None, description="line of the ledger sentence in the source text")
 
 
 class RuleResult(BaseModel):
@@ -221,7 +220,7 @@ class ManualCheck(BaseModel):
     what: str
     why: str
     stage: str
-    source_line: int
+    sentence_id: str = Field(description="anchor of the sentence on /regimes/{id}/source")
 
 
 class LaterRule(BaseModel):

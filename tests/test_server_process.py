@@ -127,10 +127,10 @@ def _maximal_upload() -> bytes:
     """A facts file just under the page's upload limit, as slow to parse as YAML gets (many small mappings)."""
     from service.web import MAX_UPLOAD_BYTES
 
-    row = "  - {id: E%05d, name: 专家, title: senior, healthy: true, willing: true, own_unit: true}\n"
+    row = "  - {id: E%05d, name: " + "专" * 70 + ", title: senior, healthy: true, willing: true, own_unit: true}\n"
     lines = ["experts:\n"]
     size, n = len(lines[0]), 0
-    while size + len((row % n).encode()) < MAX_UPLOAD_BYTES - 16:
+    while size + len((row % n).encode()) < MAX_UPLOAD_BYTES - 16 and n < 500:  # the schema allows 500 experts
         lines.append(row % n)
         size += len((row % n).encode())
         n += 1
@@ -175,3 +175,10 @@ def test_an_upload_over_the_limit_is_refused_with_a_message(server) -> None:
     response = client.post("/", data={"regime": "liaoning-2026", "action": "check"},
                            files={"facts_file": ("big.yaml", body, "application/yaml")})
     assert response.status_code == 422 and "文件过大" in response.text
+
+
+def test_a_body_over_the_limit_is_answered_413_to_a_python_client(server) -> None:
+    client, *_ = server
+    body = b"{" + b" " * (2 * 1024 * 1024) + b"}"
+    response = client.post("/v1/evaluate", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and "请求体过大" in response.json()["error"]

@@ -96,7 +96,7 @@ def schema_label(path: str) -> tuple[str, str] | None:
     schema without an entry in FIELD_LABELS: a new field needs no code change to be named in Chinese."""
     subject, _, rest = path.partition(".")
     node: Any = facts_schema()["properties"].get(SUBJECT_PREFIX.get(subject, subject))
-    if subject == "project" and rest.split(".")[0] == "experts":
+    if subject in ("project", "locality") and rest.split(".")[0] == "experts":
         node, rest = facts_schema()["properties"]["experts"], rest.partition(".")[2]
     for part in [p for p in rest.split(".") if p]:
         while isinstance(node, dict) and node.get("type") == "array" or (isinstance(node, dict) and "items" in node):

@@ -29,6 +29,8 @@ SUBJECT_ROOT = {
     "secondment": ("properties", "secondment"),
 }
 
+# Subjects whose rules may read the document's top-level `experts` (a project's team; a city's recommendations).
+TEAM_READERS = ("project", "locality")
 ORDER_OPS = {"lt", "le", "gt", "ge"}
 COMPARE_OPS = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"}
 LIST_OPS = {"contains", "contains_all", "contains_any", "min_count", "max_count"}
@@ -197,7 +199,7 @@ def subject_schema(schema: dict, subject: str) -> dict:
     node: Any = schema
     for part in SUBJECT_ROOT[subject]:
         node = _resolve(schema, node[part])
-    if subject == "project":  # a project rule may read its team: the document's top-level experts
+    if subject in TEAM_READERS:  # a project (or a city's) rule may read the document's top-level experts
         node = {**node, "properties": {**node.get("properties", {}), "experts": schema["properties"]["experts"]}}
     return node
 

@@ -8,6 +8,7 @@ fails naming `source:line` for every normative sentence that no `clauses:` entry
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,11 @@ class Sentence:
         found = [w for w in MODAL_WORDS if w in masked]
         found += [m.group(0) for m in DEADLINE.finditer(self.text)]
         return found
+
+
+def sentence_id(text: str) -> str:
+    """A stable anchor for a sentence (from its text, not its line): results link to it, replays keep it."""
+    return "s-" + hashlib.sha1(sentence_key(text).encode("utf-8")).hexdigest()[:10]
 
 
 def squash(text: str) -> str:
@@ -116,7 +122,8 @@ def report(clauses: list[Any], source: str) -> dict[str, Any]:
         if not entries and not modal:
             continue
         rows.append({
-            "line": s.line, "sentence": s.text, "normative": bool(modal), "modal_words": list(dict.fromkeys(modal)),
+            "line": s.line, "id": sentence_id(s.text), "sentence": s.text, "normative": bool(modal),
+            "modal_words": list(dict.fromkeys(modal)),
             "accounted": bool(entries),
             "entries": [{"status": c.status, "part": c.part, "clause": c.clause, "rules": list(c.rules),
                          "stage": c.stage, "check": c.check, "why": c.why} for c in entries],
