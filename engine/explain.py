@@ -16,7 +16,7 @@ from engine.backends.reference import text_length, truth, unknown_fields
 from engine.errors import QueryError
 from engine.policy.conditions import Const, Field, Ref, add_months, get_path
 from engine.policy.ledger import sentence_id
-from engine.policy.model import STAGE_RANK, STAGES, SUBJECT_PREFIX, Due, Regime, Rule
+from engine.policy.model import STAGE_RANK, STAGES, SUBJECT_PREFIX, Due, Regime, Rule, Verdict
 from engine.vocabulary import JUDGE_TEXT, SUBJECT_TEXT, VERDICT_TEXT, label
 
 OUTCOME_ORDER = ("fail", "missing", "pending", "pass", "not_applicable")
@@ -155,7 +155,7 @@ class Query:
         return rule.subject in self.subjects and STAGE_RANK[rule.stage] <= STAGE_RANK[self.stage]
 
 
-def verdict(results: list[dict[str, Any]], missing_subjects: tuple[str, ...] = ()) -> str:
+def verdict(results: list[dict[str, Any]], missing_subjects: tuple[str, ...] = ()) -> Verdict:
     """ineligible if a hard requirement failed; otherwise incomplete if a required subject is absent, a hard
     requirement lacks facts, or no hard requirement could be decided at all; otherwise eligible."""
     hard = [r for r in results if r["kind"] == "requirement" and r["severity"] == "error"]

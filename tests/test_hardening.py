@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from policy_text import HEADER, rule
@@ -106,3 +109,35 @@ def test_an_unexpected_error_is_a_json_500_with_an_id(client, monkeypatch, caplo
     assert body["error_id"] in body["error"] and "RuntimeError" not in body["error"]
     assert any(body["error_id"] in r.getMessage() for r in caplog.records)
     assert replay.decide is not boom
+
+
+def _regimes(*args: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], stdout=stdout, stderr=subprocess.PIPE,
+                          text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_a_closed_pipe_keeps_the_verdicts_exit_code() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    shell = (f"{sys.executable} -m engine.cli check examples/liaoning-2026/flawed.yaml --regime liaoning-2026 "
+             "| head -1; exit ${PIPESTATUS[0]}")
+    done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60, cwd=root)
+    assert done.returncode == 1, done.stderr  # ineligible, as without the pipe
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_a_full_disk_is_one_message() -> None:
+    with open("/dev/full", "w") as full:
+        done = _regimes("check", "examples/liaoning-2026/flawed.yaml", "--regime", "liaoning-2026", stdout=full)
+    assert done.returncode == 3 and "无法写出结果" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "facts.yaml"
+    os.mkfifo(fifo)
+    done = _regimes("check", str(fifo), "--regime", "liaoning-2026")
+    assert done.returncode == 3 and "不是普通文件" in done.stderr

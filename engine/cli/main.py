@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -202,8 +205,60 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Output:
+    """stdout that survives its reader going away: `regimes check … | head -1` keeps the verdict's exit code,
+    and a full disk is one message, not a traceback."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+        self.closed_pipe = False
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> int:
+        if self.closed_pipe or self.error:
+            return len(text)
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            self.closed_pipe = True
+        except OSError as exc:
+            self.error = exc
+        return len(text)
+
+    def flush(self) -> None:
+        if self.closed_pipe or self.error:
+            return
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self.closed_pipe = True
+        except OSError as exc:
+            self.error = exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     configure_logging()
+    out = _Output(sys.stdout)
+    real, sys.stdout = sys.stdout, out
+    try:
+        code = _main(argv)
+        out.flush()
+    finally:
+        sys.stdout = real
+    if out.closed_pipe:
+        with contextlib.suppress(OSError):  # nothing more may reach the closed pipe, not even at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), real.fileno())
+    if out.error is not None:
+        why = {errno.ENOSPC: "磁盘空间不足", errno.EIO: "输入输出错误"}.get(out.error.errno or 0, "写入失败")
+        print(f"无法写出结果：{why}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -219,8 +274,6 @@ def main(argv: list[str] | None = None) -> int:
         for line in exc.errors:
             print(line, file=sys.stderr)
         return EXIT_INVALID_POLICY
-    except BrokenPipeError:
-        return 0
     except KeyboardInterrupt:
         return 130
 

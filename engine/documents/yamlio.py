@@ -9,6 +9,7 @@ allows alias bombs and is never needed in a policy or a facts file.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,7 +144,11 @@ def read_text(path: str | os.PathLike[str], max_bytes: int) -> str:
     """A UTF-8 file's text (a byte-order mark is dropped); every failure is a YamlError in Chinese."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as handle:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; then only regular files are read
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise YamlError("不是普通文件（如管道、设备或套接字），无法作为事实或规则文件读取")
             raw = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise YamlError("找不到文件") from None

@@ -6,9 +6,15 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from engine.policy.conditions import Cond, Const, Ref
+
+Severity = Literal["error", "warning", "info"]
+Kind = Literal["requirement", "entitlement"]
+Stage = Literal["application", "filing", "implementation", "closing"]
+Outcome = Literal["pass", "fail", "missing", "not_applicable", "pending"]
+Verdict = Literal["eligible", "ineligible", "incomplete"]
 
 # A query names its stage; it judges the rules of that stage and earlier ones (DOMAIN §5 "Stages").
 STAGES: tuple[str, ...] = ("application", "filing", "implementation", "closing")
@@ -80,15 +86,15 @@ class Rule:
     topic: str
     subject: str
     each: str | None
-    kind: str
-    severity: str
+    kind: Kind
+    severity: Severity
     params: dict[str, Any]
     when: Cond | None
     check: Cond
     message: str
     source: Source  # document is the full reference text, e.g. 沪人社专〔2026〕14号
     line: int = 0
-    stage: str = "application"
+    stage: Stage = "application"
     reading: str = ""
     due: Due | None = None
 
