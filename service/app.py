@@ -218,6 +218,9 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
     from service.web import router as web_router  # the Chinese pages for applicants and policy staff
 
     app.include_router(web_router)
+    from service.routers import decisions as decisions_router
+
+    app.include_router(decisions_router.router)
     from service.openapi import install_openapi
 
     install_openapi(app)

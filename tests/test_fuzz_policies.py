@@ -167,10 +167,10 @@ HOSTILE: list[tuple[str, str, str]] = [
         f"{{field: sessions, eq: {i}}}" for i in range(100)) + "]}"), "规则 test-2026/r（第"),
     ("1,500 rules on one subject", HEADER + "".join(rule(f"r{i}", f"check: {{field: sessions, ge: {i}}}")
                                                      for i in range(1500)),
-     f"超过引擎安全上限 {MAX_CONDITIONS_PER_KIND}"),
+     "超过引擎安全上限"),
     ("250 rules on one subject", HEADER + "".join(rule(f"r{i}", f"check: {{field: sessions, ge: {i}}}")
                                                    for i in range(250)),
-     f"超过引擎安全上限 {MAX_CONDITIONS_PER_KIND}"),
+     "超过引擎安全上限"),
     ("every over every", one_rule("check: {every: locations, check: {every: locations, check: {field: city, eq: x}}}"),
      "嵌套"),
 ]

@@ -17,6 +17,7 @@ from engine.backends import CompileError, get_backend
 from engine.cli import audit as cli_audit
 from engine.cli import compare as cli_compare
 from engine.cli import ledger as cli_ledger
+from engine.cli import policytools as cli_policytools
 from engine.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INVALID_POLICY,
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_compare.add_commands(sub, fmt)
     cli_audit.add_commands(sub, fmt)
     cli_ledger.add_commands(sub, fmt)
+    cli_policytools.add_commands(sub, fmt)
 
     s = sub.add_parser("serve", help="启动 HTTP 服务")
     s.add_argument("--host", default="127.0.0.1")

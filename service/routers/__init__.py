@@ -1,0 +1,1 @@
+"""HTTP routers by area, included by service.app."""
