@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# Tests send many decisions from one address; the rate limit has its own test (tests/test_hardening.py).
+os.environ.setdefault("REGIMES_RATE_LIMIT", "0")
+
 from engine.evaluate import add_observer
 
 ROOT = Path(__file__).resolve().parent

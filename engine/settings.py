@@ -6,6 +6,7 @@
 | REGIMES_DATABASE_URL | decision log (SQLAlchemy URL) | sqlite:///./regimes-decisions.db |
 | REGIMES_TOKENS | `role:TOKEN,…` bearer tokens for the service | none |
 | REGIMES_LOG_LEVEL | logging level of the CLI and the service | INFO |
+| REGIMES_RATE_LIMIT | logged requests (evaluate, pre-check) per minute per client address; 0 = no limit | 600 |
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Settings:
     database_url: str
     tokens: str | None
     log_level: str
+    rate_limit: int
 
 
 def settings() -> Settings:
@@ -39,6 +41,8 @@ def settings() -> Settings:
         database_url=env.get("REGIMES_DATABASE_URL") or DEFAULT_DATABASE_URL,
         tokens=env.get("REGIMES_TOKENS"),
         log_level=(env.get("REGIMES_LOG_LEVEL") or "INFO").upper(),
+        rate_limit=int(env.get("REGIMES_RATE_LIMIT") or 600) if (env.get("REGIMES_RATE_LIMIT") or "600").isdigit()
+        else 600,
     )
 
 

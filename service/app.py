@@ -33,7 +33,7 @@ from engine.facts import validate_facts
 from engine.policy import ledger
 from engine.policy.validate import PolicyError
 from engine.registry import Registry, SelectionError
-from engine.settings import configure_logging
+from engine.settings import configure_logging, settings
 from service import examples
 from service.auth import TokenTable, require
 from service.errors import (
@@ -61,6 +61,7 @@ from service.models import (
     ReplayResponse,
     parse_date,
 )
+from service.ratelimit import RateLimitMiddleware
 from service.state import RegistryHolder
 
 log = logging.getLogger("regimes.service")
@@ -140,9 +141,9 @@ def _hash_list(hashes: dict[str, str]) -> str:
     return ", ".join(f"{k} {v[:19]}" for k, v in hashes.items()) or "（无）"
 
 
-def _reload(app: FastAPI, why: str) -> list[str]:
+def _reload(app: FastAPI, why: str, confirm_removal: bool = False) -> list[str]:
     before = app.state.holder.hashes()
-    errors = app.state.holder.reload()
+    errors = app.state.holder.reload(confirm_removal)
     if errors:
         log.warning("重新加载规则（%s）失败，继续使用上一组有效规则 [%s]：%s", why, _hash_list(before), "；".join(errors))
     else:
@@ -188,7 +189,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 # ---------------------------------------------------------------- the app
 
 def create_app(policies: Path | None = None, database_url: str | None = None, store: Store | None = None,
-               tokens: TokenTable | None = None) -> FastAPI:
+               tokens: TokenTable | None = None, rate_limit: int | None = None) -> FastAPI:
     """The service; anything not given comes from the environment when the app starts."""
     app = FastAPI(title="regimes", version="1.0.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None,
                   redoc_url=None)
@@ -202,6 +203,7 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
 
     app.state.config = {"policies": policies, "database_url": database_url, "store": store, "tokens": tokens}
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(RateLimitMiddleware, per_minute=settings().rate_limit if rate_limit is None else rate_limit)
     app.add_middleware(SecurityHeadersMiddleware)
     install_handlers(app)
 
@@ -236,7 +238,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         holder = request.app.state.holder
         return {"status": "ok", "regimes": holder.hashes(), "errors": holder.errors,
                 "loaded_at": holder.loaded_at.isoformat(), "database": _store(request).dialect,
-                "live_engine_states": live_states()}
+                "live_engine_states": live_states(), "last_reload": holder.last_reload}
 
     @app.get("/v1/regimes", response_model=list[RegimeSummary], tags=["regimes"], summary="全部规则集")
     def list_regimes(request: Request) -> list[dict[str, Any]]:
@@ -353,8 +355,10 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
     @app.post("/v1/admin/reload", dependencies=staff, tags=["admin"], response_model=ReloadResponse,
               summary="重新读取 policies/：全部有效才替换，否则继续使用上一组有效规则并返回错误（staff）",
               responses={**AUTH_ERRORS, 422: {"model": ErrorBody, "description": "规则文件有误，未替换"}})
-    async def reload(request: Request) -> JSONResponse:
-        errors = await asyncio.to_thread(_reload, request.app, "HTTP")
+    async def reload(request: Request, confirm_removal: Annotated[bool, Query(
+            description="确认停用文件已被删除的规则集（默认 false：文件消失的规则集继续提供，并返回错误）")] = False
+    ) -> JSONResponse:
+        errors = await asyncio.to_thread(_reload, request.app, "HTTP", confirm_removal)
         hashes = request.app.state.holder.hashes()
         if errors:
             return error_response(422, "规则文件有误，继续使用上一组有效规则", policy_errors(errors), regimes=hashes)

@@ -392,3 +392,4 @@ class Health(BaseModel):
     loaded_at: str
     database: str
     live_engine_states: int = Field(0, description="evaluations holding a rules-engine state right now (0 when idle)")
+    last_reload: dict[str, Any] | None = Field(None, description="the last reload: at, ok, errors, regimes served after it")

@@ -10,8 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import Any
 
-from engine.registry import Registry, policies_dir
+from engine.backends.sandbox import compile_candidate
+from engine.errors import EngineError
+from engine.policy.validate import PolicyError
+from engine.registry import Registry, policies_dir, policy_files
 
 
 class RegistryHolder:
@@ -21,26 +25,54 @@ class RegistryHolder:
         self.current = Registry.load(self.root)
         self.errors: list[str] = list(self.current.errors)  # files skipped by the load now being served
         self.loaded_at = dt.datetime.now(dt.UTC)
+        self.last_reload: dict[str, Any] | None = None
 
-    def reload(self) -> list[str]:
+    def reload(self, confirm_removal: bool = False) -> list[str]:
         """Re-read, validate and compile every policy; swap in the new set only if all of it is good.
 
+        Each file is first validated, compiled and smoke-evaluated in a time-limited child process
+        (engine.backends.sandbox), so a policy that would hang or crash the rules engine never reaches this
+        process. A regime whose file has disappeared stays served until a reload confirms its removal.
         Returns the problems found (empty when the new set is now served).
         """
         with self._lock:  # two reloads at once would only race to the same answer
+            errors = self._reload(confirm_removal)
+            self.last_reload = {"at": dt.datetime.now(dt.UTC).isoformat(), "ok": not errors, "errors": errors[:20],
+                                "regimes": self.hashes()}
+            return errors
+
+    def _reload(self, confirm_removal: bool) -> list[str]:
+        try:
+            files = policy_files(self.root)
+        except OSError as exc:
+            return [f"{self.root.name}: 无法读取规则目录（{exc.strerror or exc}）"]
+        errors: list[str] = []
+        for path in files:
             try:
-                fresh = Registry.load(self.root)
-            except OSError as exc:
-                return [f"{self.root}: 无法读取规则目录（{exc.strerror or exc}）"]
-            errors = list(fresh.errors)
-            if not fresh.regimes and not errors:
-                errors.append(f"{self.root}: 没有规则文件")
-            if errors:
-                return errors
-            self.current = fresh
-            self.errors = []
-            self.loaded_at = dt.datetime.now(dt.UTC)
-            return []
+                text = path.read_text(encoding="utf-8")
+                compile_candidate(text, str(path), path.parent, smoke=True)
+            except PolicyError as exc:
+                errors.extend(exc.errors)
+            except (OSError, UnicodeDecodeError) as exc:
+                errors.append(f"{path}: 无法读取（{exc.__class__.__name__}）")
+            except EngineError as exc:
+                errors.append(f"{path}: {exc}")
+        if errors:
+            return errors
+        fresh = Registry.load(self.root)
+        errors = list(fresh.errors)
+        if not fresh.regimes and not errors:
+            errors.append(f"{self.root.name}: 没有规则文件")
+        gone = sorted(set(self.current.regimes) - set(fresh.regimes))
+        if gone and not confirm_removal:
+            errors.append("规则集 " + "、".join(gone) + " 的文件已不在规则目录中；仍按原样提供。确需停用时，请以 "
+                          "confirm_removal=true 重新加载")
+        if errors:
+            return errors
+        self.current = fresh
+        self.errors = []
+        self.loaded_at = dt.datetime.now(dt.UTC)
+        return []
 
     def hashes(self) -> dict[str, str]:
         return {rid: r.hash for rid, r in sorted(self.current.regimes.items())}

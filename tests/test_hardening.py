@@ -141,3 +141,53 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     done = _regimes("check", str(fifo), "--regime", "liaoning-2026")
     assert done.returncode == 3 and "不是普通文件" in done.stderr
+
+
+def test_logged_endpoints_are_rate_limited_per_client(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.testing import copy_policies
+
+    app = create_app(policies=copy_policies(tmp_path / "policies"), database_url=f"sqlite:///{tmp_path / 'd.db'}",
+                     rate_limit=3)
+    with TestClient(app) as c:
+        body = {"regime": "liaoning-2026", "facts": {}}
+        codes = [c.post("/v1/evaluate", json=body).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        refused = c.post("/v1/evaluate", json=body)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+        assert "请求过于频繁" in refused.json()["error"]
+        assert c.get("/healthz").status_code == 200  # unlogged endpoints are not limited
+
+
+def test_a_regime_whose_file_disappeared_stays_until_removal_is_confirmed(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from service.testing import STAFF_TOKEN, auth, make_test_app
+
+    app, root, _ = make_test_app(tmp_path)
+    with TestClient(app) as c:
+        (root / "zhejiang" / "2023.yaml").unlink()
+        refused = c.post("/v1/admin/reload", headers=auth(STAFF_TOKEN))
+        assert refused.status_code == 422 and "zhejiang-2023" in refused.text and "confirm_removal" in refused.text
+        health = c.get("/healthz").json()
+        assert "zhejiang-2023" in health["regimes"] and health["last_reload"]["ok"] is False
+        done = c.post("/v1/admin/reload", params={"confirm_removal": "true"}, headers=auth(STAFF_TOKEN))
+        assert done.status_code == 200 and "zhejiang-2023" not in done.json()["regimes"]
+        assert c.get("/healthz").json()["last_reload"]["ok"] is True
+
+
+def test_reload_compiles_each_policy_in_a_child_first(tmp_path: Path, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from engine.backends import sandbox
+    from service.testing import STAFF_TOKEN, auth, make_test_app
+
+    app, root, _ = make_test_app(tmp_path)
+    with TestClient(app) as c:
+        before = c.get("/healthz").json()["regimes"]
+        monkeypatch.setenv(sandbox.TEST_HOOK_ENV, "segv")  # the child dies as a crashing engine would
+        refused = c.post("/v1/admin/reload", headers=auth(STAFF_TOKEN))
+        assert refused.status_code == 422 and "异常终止" in refused.text
+        assert c.get("/healthz").json()["regimes"] == before  # still serving, the last good set

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.backends import get_backend
+from engine.backends.base import Instance
 from engine.errors import CompileError, EngineError
 from engine.policy.model import Regime
 from engine.policy.validate import PolicyError, load_regime_text
@@ -69,13 +70,14 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def compile_candidate(text: str, filename: str, base_dir: Path | None, timeout: float = DEFAULT_TIMEOUT) -> Regime:
+def compile_candidate(text: str, filename: str, base_dir: Path | None, timeout: float = DEFAULT_TIMEOUT,
+                      smoke: bool = False) -> Regime:
     """The validated, compiled Regime of `text`; PolicyError (Chinese `file:line:col: message` lines) otherwise.
 
     Validation and compilation run first in a child process killed after `timeout` seconds,
     so a policy that would hang or crash the rules engine is refused with a clear message."""
     command = [sys.executable, "-m", "engine.backends.sandbox", filename, str(base_dir.resolve()) if base_dir else "",
-               repr(float(timeout))]
+               repr(float(timeout))] + (["smoke"] if smoke else [])
     timed_out = f"{filename}: 规则编译超时（超过 {_seconds(timeout)} 秒），可能触发了规则引擎的缺陷，已拒绝"
     with _slots:
         try:
@@ -147,10 +149,22 @@ def _test_hook() -> None:
         os._exit(3)
 
 
-def _compile(text: str, filename: str, base_dir: Path | None) -> dict[str, Any]:
+def _smoke(regime: Regime) -> None:
+    """Evaluate the compiled ruleset once on an instance of every kind it reads, with and without facts:
+    a ruleset that crashes the engine on use does so here, in the child."""
+    backend = get_backend()
+    kinds = sorted({rule.instance_kind for rule in regime.rules})
+    for data in ({}, {"id": "smoke"}):
+        instances = [Instance(kind, n, dict(data), kind, "smoke") for n, kind in enumerate(kinds)]
+        backend.run(regime, instances)
+
+
+def _compile(text: str, filename: str, base_dir: Path | None, smoke: bool = False) -> dict[str, Any]:
     try:
         regime = load_regime_text(text, filename, base_dir)
         get_backend().prepare(regime)
+        if smoke:
+            _smoke(regime)
     except PolicyError as exc:
         return {"errors": exc.errors}
     except CompileError as exc:
@@ -166,12 +180,13 @@ def _compile(text: str, filename: str, base_dir: Path | None) -> dict[str, Any]:
 
 def _child_main(argv: list[str]) -> int:
     filename, base, timeout = argv[0], argv[1], float(argv[2])
+    smoke = len(argv) > 3 and argv[3] == "smoke"
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # whatever the engine prints cannot corrupt the answer
     _limit_resources(timeout)
     _test_hook()
     text = sys.stdin.buffer.read().decode("utf-8", "surrogatepass")
-    answer = _compile(text, filename, Path(base) if base else None)
+    answer = _compile(text, filename, Path(base) if base else None, smoke)
     out.write(json.dumps(answer, ensure_ascii=False) + "\n")
     out.flush()
     return 0
