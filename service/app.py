@@ -356,7 +356,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
               summary="重新读取 policies/：全部有效才替换，否则继续使用上一组有效规则并返回错误（staff）",
               responses={**AUTH_ERRORS, 422: {"model": ErrorBody, "description": "规则文件有误，未替换"}})
     async def reload(request: Request, confirm_removal: Annotated[bool, Query(
-            description="确认停用文件已被删除的规则集（默认 false：文件消失的规则集继续提供，并返回错误）")] = False
+            description="确认停用文件已被删除的规则集（默认 false：文件消失的规则集继续提供，并返回错误）",
+            examples=[False])] = False
     ) -> JSONResponse:
         errors = await asyncio.to_thread(_reload, request.app, "HTTP", confirm_removal)
         hashes = request.app.state.holder.hashes()

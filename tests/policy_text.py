@@ -18,7 +18,7 @@ issued: 2026-01-01
 effective_from: 2026-01-01
 kind: application_notice
 version: 1.0.0
-source_text: none.txt
+source_text: ../sources/none.txt
 rules:
 """
 

@@ -242,9 +242,11 @@ NASTY = [pytest.param(text, id=name) for name, text, _ in HOSTILE
 
 @pytest.fixture
 def sources(tmp_path: Path) -> Path:
-    """A directory holding the source text the test policies cite (`source_text: none.txt`)."""
-    (tmp_path / "none.txt").write_text("测试条款", encoding="utf-8")
-    return tmp_path
+    """A policy folder whose sources/ holds the text the test policies cite (`source_text: ../sources/none.txt`)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "none.txt").write_text("测试条款", encoding="utf-8")
+    (tmp_path / "test").mkdir()
+    return tmp_path / "test"
 
 
 @pytest.mark.parametrize("text", NASTY)
@@ -535,7 +537,7 @@ def test_impact_endpoint_refuses_a_crashing_compile_and_keeps_serving(monkeypatc
     app, root, _ = make_test_app(tmp_path)
     candidate = liaoning_file(root).read_text(encoding="utf-8")
     monkeypatch.setenv(sandbox.TEST_HOOK_ENV, hook)
-    monkeypatch.setattr(sandbox.compile_candidate, "__defaults__", (2.0,))  # the endpoint's timeout, shortened
+    monkeypatch.setattr(sandbox.compile_candidate, "__defaults__", (2.0, False))  # the endpoint's timeout, shortened
     with TestClient(app) as client:
         refused_answer = client.post("/v1/impact", content=candidate.encode("utf-8"),
                                      headers={**auth(STAFF_TOKEN), "content-type": "application/yaml"})

@@ -34,7 +34,7 @@ def _load(text: str, base: Path) -> list[str]:
 def test_source_text_must_be_a_file_inside_sources(tmp_path: Path, source_text: str) -> None:
     base = _policy_dir(tmp_path)
     (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
-    text = HEADER.replace("source_text: none.txt", f"source_text: {source_text}") + rule("r", "check: {field: sessions, le: 3}")
+    text = HEADER.replace("source_text: ../sources/none.txt", f"source_text: {source_text}") + rule("r", "check: {field: sessions, le: 3}")
     errors = _load(text, base)
     joined = "\n".join(errors)
     assert "source_text" in joined and "sources" in joined
@@ -44,7 +44,7 @@ def test_source_text_must_be_a_file_inside_sources(tmp_path: Path, source_text: 
 
 def test_source_text_inside_sources_is_read(tmp_path: Path) -> None:
     base = _policy_dir(tmp_path)
-    text = HEADER.replace("source_text: none.txt", "source_text: ../sources/test-2026.txt") + rule(
+    text = HEADER.replace("source_text: ../sources/none.txt", "source_text: ../sources/test-2026.txt") + rule(
         "r", "check: {field: sessions, le: 3}")
     regime = load_regime_text(text, "test/2026.yaml", base)
     assert regime.id == "test-2026"

@@ -123,6 +123,14 @@ def test_real_server_round_trip(server: tuple[httpx.Client, subprocess.Popen, Pa
         store.close()
 
 
+def _csrf(client: httpx.Client) -> str:
+    """The page's CSRF token: the form is fetched first, as a browser would (double-submit cookie)."""
+    from service.web import CSRF_COOKIE
+
+    client.get("/")
+    return client.cookies[CSRF_COOKIE]
+
+
 def _maximal_upload() -> bytes:
     """A facts file just under the page's upload limit, as slow to parse as YAML gets (many small mappings)."""
     from service.web import MAX_UPLOAD_BYTES
@@ -147,7 +155,8 @@ def test_healthz_answers_quickly_while_a_maximal_upload_is_parsed(server) -> Non
     def upload() -> None:
         started = time.monotonic()
         with httpx.Client(base_url=str(client.base_url), timeout=120) as other:
-            done["status"] = other.post("/", data={"regime": "liaoning-2026", "action": "check"},
+            token = _csrf(other)
+            done["status"] = other.post("/", data={"regime": "liaoning-2026", "action": "check", "csrf_token": token},
                                         files={"facts_file": ("big.yaml", body, "application/yaml")}).status_code
         done["seconds"] = time.monotonic() - started
 
@@ -172,7 +181,7 @@ def test_an_upload_over_the_limit_is_refused_with_a_message(server) -> None:
 
     client, *_ = server
     body = b"experts: []\n" + b"#" * (MAX_UPLOAD_BYTES + 10)
-    response = client.post("/", data={"regime": "liaoning-2026", "action": "check"},
+    response = client.post("/", data={"regime": "liaoning-2026", "action": "check", "csrf_token": _csrf(client)},
                            files={"facts_file": ("big.yaml", body, "application/yaml")})
     assert response.status_code == 422 and "文件过大" in response.text
 
