@@ -1,0 +1,119 @@
+"""A green 符合条件 never claims more than the engine checked (issue: honest verdicts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import icalendar
+import pytest
+from fastapi.testclient import TestClient
+from support import example, registry
+
+from engine.cli.main import main
+from engine.evaluate import evaluate
+from engine.policy import ledger
+from engine.policy.model import STAGES
+from engine.policy.validate import PolicyError, load_regime_file
+from service.testing import make_test_app
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIMES = sorted(registry().regimes)
+
+
+@pytest.mark.parametrize("regime_id", REGIMES)
+def test_an_empty_document_is_never_eligible_for_any_judgement_or_stage(regime_id: str) -> None:
+    regime = registry().get(regime_id)
+    for judge in regime.judgements:
+        for stage in STAGES:
+            result = evaluate(regime, {}, dt.date(2026, 6, 1), stage=stage, judge=judge)
+            assert result["verdict"] == "incomplete", (judge, stage)
+            assert result["missing_subjects"], (judge, stage)
+
+
+@pytest.mark.parametrize("regime_id", REGIMES)
+def test_check_of_an_empty_file_exits_non_zero(regime_id: str, tmp_path: Path, capsys) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    assert main(["check", str(empty), "--regime", regime_id]) == 2
+    assert "缺少项目" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("regime_id", REGIMES)
+def test_facts_without_a_project_judged_as_an_application_name_the_project(regime_id: str) -> None:
+    facts = example(regime_id)
+    facts.pop("project", None)
+    result = evaluate(registry().get(regime_id), facts, dt.date(2026, 6, 1))
+    assert result["verdict"] in ("incomplete", "ineligible")
+    assert result["missing_subjects"] == ["project"]
+
+
+def test_api_and_unknown_judgement(tmp_path: Path) -> None:
+    app, _, _ = make_test_app(tmp_path)
+    with TestClient(app) as c:
+        for body in ({"region": "上海", "facts": {}}, {"regime": "liaoning-2026", "facts": {}, "stage": "closing"}):
+            answer = c.post("/v1/evaluate", json=body)
+            assert answer.status_code == 200 and answer.json()["verdict"] == "incomplete"
+            assert answer.json()["missing_subjects"] == ["project"] and answer.json()["decision_id"]
+        refused = c.post("/v1/evaluate", json={"regime": "liaoning-2026", "facts": {}, "judge": "locality"})
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "judge"
+        bad_stage = c.post("/v1/evaluate", json={"regime": "liaoning-2026", "facts": {}, "stage": "done"})
+        assert bad_stage.status_code == 422
+
+
+def test_a_later_stage_is_listed_not_judged_and_duties_are_pending_then_overdue() -> None:
+    regime = registry().get("liaoning-2026")
+    facts = example("liaoning-2026")
+    early = evaluate(regime, facts, dt.date(2026, 6, 15))
+    assert early["verdict"] == "eligible"
+    judged = {r["rule"] for r in early["results"]}
+    later = {r["rule"] for r in early["later_stages"]}
+    assert "liaoning-2026/summary-report" in later and "liaoning-2026/summary-report" not in judged
+    duties = {o["rule"]: o for o in early["obligations"]}
+    assert duties["liaoning-2026/plan-filing"]["status"] == "pending"
+    assert [o["due"] for o in early["obligations"]] == sorted(o["due"] or "9999" for o in early["obligations"])
+    start = dt.date.fromisoformat(facts["project"]["start_date"])
+    due = start - dt.timedelta(days=10)
+    on_the_day = evaluate(regime, facts, due, stage="filing")
+    after = evaluate(regime, facts, due + dt.timedelta(days=1), stage="filing")
+    filing = "liaoning-2026/plan-filing"
+    assert {r["outcome"] for r in on_the_day["results"] if r["rule"] == filing} == {"pending"}
+    assert {r["outcome"] for r in after["results"] if r["rule"] == filing} == {"fail"}
+    assert on_the_day["verdict"] == "eligible" and after["verdict"] == "ineligible"
+
+
+def test_manual_checks_are_named_in_an_all_pass_answer() -> None:
+    result = evaluate(registry().get("shanghai-2026"), example("shanghai-2026"), dt.date(2026, 2, 1))
+    assert result["verdict"] == "eligible" and result["manual_checks"]
+    assert result["verdict_text"] == f"可自动判定的条件均符合；另有 {len(result['manual_checks'])} 项需人工核对"
+
+
+@pytest.mark.parametrize("regime_id", REGIMES)
+def test_every_ledger_accounts_for_every_normative_sentence(regime_id: str) -> None:
+    report = ledger.regime_report(registry().get(regime_id))
+    assert report["normative_sentences"] > 0 and report["coverage"] == 1.0
+
+
+def test_a_new_sentence_with_a_modal_word_fails_validation_naming_its_line(tmp_path: Path) -> None:
+    policies = tmp_path / "policies"
+    shutil.copytree(ROOT / "policies" / "sources", policies / "sources")
+    shutil.copytree(ROOT / "policies" / "shanghai", policies / "shanghai")
+    source = policies / "sources" / "shanghai-2026.txt"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    lines.insert(20, "申报单位须另行提交承诺书。")
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(PolicyError) as info:
+        load_regime_file(policies / "shanghai" / "2026.yaml")
+    [problem] = [e for e in info.value.errors if "承诺书" in e]
+    assert problem.startswith(str(policies / "shanghai" / ".." / "sources" / "shanghai-2026.txt") + ":21:")
+    assert "须" in problem
+
+
+def test_obligations_export_an_icalendar_file(tmp_path: Path, capsysbinary) -> None:
+    facts = ROOT / "examples" / "liaoning-2026" / "compliant.yaml"
+    assert main(["obligations", str(facts), "--regime", "liaoning-2026", "--as-of", "2026-06-15", "--format", "ics"]) == 0
+    calendar = icalendar.Calendar.from_ical(capsysbinary.readouterr().out)
+    events = [c for c in calendar.walk("VEVENT")]
+    assert events and all("含当日" in str(e["SUMMARY"]) for e in events)
+    assert {e.decoded("DTSTART").isoformat() for e in events} >= {"2026-11-30"}
