@@ -52,7 +52,7 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
 
 def make_console(stream: Any = None) -> Console:
     stream = stream or sys.stdout
-    width = None if stream.isatty() else 160
+    width = None if stream.isatty() else 160  # piped: wide enough that tables are not cut
     return Console(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
@@ -85,7 +85,7 @@ def load_facts(path: str) -> dict:
 
 def _rule_table(title: str, colour: str) -> Table:
     table = Table(title=title, title_style=f"bold {colour}", title_justify="left", show_lines=True, expand=True)
-    table.add_column("规则", overflow="fold", ratio=2)
+    table.add_column("规则", no_wrap=True, min_width=8)  # ids are never broken mid-word; the text columns wrap
     table.add_column("对象", overflow="fold", ratio=1)
     table.add_column("说明", overflow="fold", ratio=5)
     table.add_column("条款", overflow="fold", ratio=4)
