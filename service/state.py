@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.backends.sandbox import compile_candidate
 from engine.errors import EngineError
+from engine.policy.checks import folder_problems
 from engine.policy.validate import PolicyError
 from engine.registry import Registry, policies_dir, policy_files
 
@@ -57,6 +58,7 @@ class RegistryHolder:
                 errors.append(f"{path}: 无法读取（{exc.__class__.__name__}）")
             except EngineError as exc:
                 errors.append(f"{path}: {exc}")
+        errors.extend(folder_problems(files, self.root))  # the same checks as `regimes validate`
         if errors:
             return errors
         fresh = Registry.load(self.root)

@@ -34,7 +34,8 @@ def _load(text: str, base: Path) -> list[str]:
 def test_source_text_must_be_a_file_inside_sources(tmp_path: Path, source_text: str) -> None:
     base = _policy_dir(tmp_path)
     (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
-    text = HEADER.replace("source_text: ../sources/none.txt", f"source_text: {source_text}") + rule("r", "check: {field: sessions, le: 3}")
+    text = HEADER.replace("source_text: ../sources/none.txt", f"source_text: {source_text}") + rule(
+        "r", "check: {field: sessions, le: 3}")
     errors = _load(text, base)
     joined = "\n".join(errors)
     assert "source_text" in joined and "sources" in joined

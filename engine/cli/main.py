@@ -35,6 +35,7 @@ from engine.cli.common import (
 from engine.errors import QueryError
 from engine.evaluate import evaluate
 from engine.facts import FactsError
+from engine.policy.checks import folder_problems
 from engine.policy.coverage import gaps, load
 from engine.policy.validate import PolicyError, load_regime_file
 from engine.registry import SelectionError, policies_dir, policy_files
@@ -144,6 +145,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             errors.extend(exc.errors)
         except CompileError as exc:
             errors.append(f"{path}:1:1: {exc}")
+    errors.extend(folder_problems(paths))  # what a reload would refuse: duplicate ids, file name ↔ id ↔ edition, lints
     for line in errors:
         print(line, file=sys.stderr)
     for regime in ok:
