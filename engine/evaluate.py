@@ -41,8 +41,8 @@ def subject_instances(regime: Regime, facts: dict[str, Any],
             for i, expert in enumerate(value):
                 add("expert", expert, f"experts[{i}]", str(expert.get("id") or expert.get("name") or f"experts[{i}]"))
             continue
-        place = value.get("city") if value.get("level") == "city" else value.get("county") or value.get("city")
-        sid = str(value.get("id") or value.get("name") or place or value.get("recommender") or subject)
+        sid = str(value.get("id") or value.get("name") or value.get("county") or value.get("city")
+                  or value.get("recommender") or subject)
         if subject in kinds:
             team = facts.get("experts")
             add(subject, {**value, "experts": team} if subject in TEAM_READERS and team is not None else value, key, sid)

@@ -231,12 +231,15 @@ def _due_outcome(rule: Rule, inst: Instance, outcome: str, query: Query) -> tupl
     assert rule.due is not None
     if outcome != "missing" or get_path(inst.data, rule.due.fact) is not None:
         return outcome, "", {}
-    if rule.when is not None and truth(rule.when, inst.data) is not True:
-        return outcome, "", {}  # whether the duty applies at all is still open: it is missing, not yet due
+    applies = truth(rule.when, inst.data) if rule.when is not None else True
+    if applies is False:
+        return outcome, "", {}
     day, _ = due_date(rule.due, inst.data)
     if day is None:
         return outcome, "", {}
     left = (day - query.as_of).days
+    if applies is None and left < 0:
+        return outcome, "", {}  # past the date, but whether the duty applied at all is unknown: missing, never overdue
     if left >= 0:
         return "pending", f"（待办：{rule.due.what}，截止 {day.isoformat()}（含当日），还有 {left} 天）", \
             {"due": day.isoformat(), "days_left": left}
