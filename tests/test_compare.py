@@ -545,3 +545,11 @@ def test_cli_diff_json_and_markdown(real: Registry, capsys: pytest.CaptureFixtur
     assert "# 规则集差异：shanghai-2022 → shanghai-2026" in capsys.readouterr().out
     assert main(["diff", "shanghai-2022", "shanghai-2026"]) == 0
     assert "删除主题" in capsys.readouterr().out
+
+
+def test_every_topic_in_use_has_a_chinese_label() -> None:
+    from engine.compare.core import TOPIC_LABELS
+    from engine.registry import Registry
+
+    used = {rule.topic for regime in Registry.load().regimes.values() for rule in regime.rules}
+    assert used <= set(TOPIC_LABELS), sorted(used - set(TOPIC_LABELS))

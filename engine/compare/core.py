@@ -39,6 +39,9 @@ TOPIC_LABELS: dict[str, str] = {
     "benefit.continuing_education": "继续教育学时", "benefit.title_promotion": "职称评聘",
     "benefit.costs": "费用保障", "benefit.position_retained": "岗位待遇保留",
     "application.priority": "申报倾斜", "secondment.trainee": "跟岗学员",
+    "base.track_record": "基地服务经历", "project.expert_composition": "专家构成", "project.sessions": "服务次数",
+    "base.dynamic_management": "基地动态管理", "benefit.preference": "申报与评聘倾斜", "benefit.recognition": "推荐评选倾斜",
+    "base.host_funding": "基地日常经费保障", "benefit.funding": "项目资助",
 }
 
 MODAL = SEVERITY_TEXT
