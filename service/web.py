@@ -1,27 +1,35 @@
 """Server-rendered Chinese pages: 预审 (pre-check) at `/`, 对比 (compare) under `/compare`.
 
-Everything works as plain form posts without JavaScript. The pre-check form is derived from the facts
-JSON Schema: each input is named by its fact path (`project.budget.requested_support_wan`,
-`experts.0.title`) and has the id `field-<name>`, so validation errors and missing facts can point at
-it. An empty input means the fact is absent (the result then says `missing`), never a default value.
+The pre-check form is the questionnaire of the chosen regime, stage and judgement (service/questionnaire.py):
+every fact a judged rule reads is asked, nothing else; each input is named by its fact path and has the id
+`field-<name>`, so errors, missing facts and failed requirements point at it. Everything works as plain form
+posts without JavaScript (the pages' CSP forbids scripts).
+
+Posts are protected by a double-submit CSRF token (a random cookie echoed in a hidden field), and their fields
+are decoded strictly as UTF-8: anything else is a 400 page naming the field, never stored as mojibake.
+Parsing, validation and evaluation run in a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hmac
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import jinja2
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.datastructures import FormData, UploadFile
 
 from engine.audit.replay import decide
 from engine.compare import core as comparison
@@ -33,7 +41,8 @@ from engine.compare.render import (  # the matrix page's table and phone-card st
     rule_name,
     template_globals,
 )
-from engine.facts import FactsError, facts_schema, load_facts_text, validate_facts
+from engine.errors import EngineError, QueryError
+from engine.facts import FactsError, load_facts_text, validate_facts
 from engine.policy import ledger
 from engine.registry import Registry, SelectionError
 from engine.vocabulary import (
@@ -47,6 +56,8 @@ from engine.vocabulary import (
     VERDICT_TEXT,
 )
 from engine.vocabulary import RESULT_GROUPS as GROUPS
+from service import questionnaire as qn
+from service.questionnaire import Built, Errors, FormState, Questionnaire
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,419 +67,172 @@ templates = Jinja2Templates(env=jinja2.Environment(
                                 jinja2.PackageLoader("engine.compare", "templates")]),  # the one matrix table
     autoescape=True))
 
-MAX_ROWS = 200  # schema maxItems is 200 for places and units; the 1 MiB body limit bounds the rest
 MAX_FIELDS = 20_000
-NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-BOOL_OPTIONS = (("", "未填"), ("true", "是"), ("false", "否"))
+MAX_FILES = 4
+# A facts document is a few kilobytes; parsing YAML costs ~9 s per MB, so bound what a page will parse.
+MAX_UPLOAD_BYTES = 128 * 1024
+CHOICE = ("region", "as_of", "regime", "stage", "judge")
 
 
-# ---------------------------------------------------------------- the form, derived from the facts schema
+# ---------------------------------------------------------------- CSRF: double-submit cookie
 
-@dataclass(frozen=True)
-class Field:
-    key: str  # path below its group: "budget.total_wan", "title"
-    label: str
-    kind: str  # text | textarea | integer | number | date | bool | enum | multi
-    unit: str = ""
-    hint: str = ""
-    options: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def choices(self) -> tuple[tuple[str, str], ...]:
-        return BOOL_OPTIONS if self.kind == "bool" else self.options
+CSRF_COOKIE = "regimes_csrf"
+CSRF_FIELD = "csrf_token"
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
-@dataclass(frozen=True)
-class Group:
-    """A fieldset: the project's scalar fields (`prefix` "project"), or repeatable rows of a list."""
-
-    id: str  # form name prefix and anchor: "project.basics", "experts", "project.served_units"
-    legend: str
-    fields: tuple[Field, ...]
-    prefix: str  # fact path the keys hang from: "project", "experts", "project.served_units"
-    rows: bool = False
-    row_label: str = ""
-    hint: str = ""
-
-    def name(self, key: str, row: int | None = None) -> str:
-        return f"{self.prefix}.{row}.{key}" if self.rows else f"{self.prefix}.{key}"
+def csrf_token(request: Request) -> tuple[str, bool]:
+    """The browser's token (from its cookie), or a new one; True when it is new and must be set."""
+    current = request.cookies.get(CSRF_COOKIE, "")
+    if _TOKEN_SHAPE.match(current):
+        return current, False
+    return secrets.token_urlsafe(32), True
 
 
-def _resolve(node: dict[str, Any], defs: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    ref = node.get("$ref", "")
-    if not ref:
-        return node, ""
-    name = ref.rsplit("/", 1)[1]
-    return {**defs[name], **{k: v for k, v in node.items() if k != "$ref"}}, name
+def _set_csrf(response: Response, token: str, new: bool) -> Response:
+    if new:
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response
 
 
-def _kind(node: dict[str, Any], ref: str) -> str:
-    kind = node.get("type")
-    if kind == "array":
-        return "multi"
-    if kind in ("boolean", "integer", "number"):
-        return {"boolean": "bool"}.get(kind, kind)
-    if "enum" in node:
-        return "enum"
-    return {"date": "date", "long_text": "textarea"}.get(ref, "text")
+def csrf_ok(request: Request, posted: str) -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    return bool(_TOKEN_SHAPE.match(cookie)) and hmac.compare_digest(cookie.encode(), posted.encode())
 
 
-def _hint(description: str, label: str, kind: str) -> str:
-    """The schema's description when it says more than the label (not for enums: options say it)."""
-    text = re.sub(r"（(YYYY-MM-DD|万元|元|可多选)）", "", description.split("：", 1)[0])
-    return "" if kind in ("enum", "multi", "bool") or label in text and len(text) <= len(label) + 3 else text
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A page with a CSRF token for its forms (the browser's own, or a new one set as a cookie)."""
+    token, new = csrf_token(request)
+    response = templates.TemplateResponse(request, name, {**context, "csrf": token}, status_code=status)
+    return _set_csrf(response, token, new)
 
 
-def _field(node: dict[str, Any], key: str, label_key: str, defs: dict[str, Any]) -> Field:
-    node, ref = _resolve(node, defs)
-    kind = _kind(node, ref)
-    enum = node.get("items", {}).get("enum", []) if kind == "multi" else node.get("enum", [])
-    description = node.get("description", key)
-    label, unit = comparison.FIELD_LABELS.get(label_key) or (re.split(r"[：（]", description)[0], "")
-    unit = "" if kind == "textarea" else unit  # "字" is how the rules count text, not an input unit
-    if kind == "bool" and label_key.startswith(("expert.", "project.locations.")):
-        label = re.split(r"[：（]", description)[0]  # the question reads better than the short column label
-    return Field(key, label, kind, unit, _hint(description, label, kind), tuple((v, LABELS.get(v, v)) for v in enum))
+# ---------------------------------------------------------------- posted forms, decoded strictly as UTF-8
 
-
-PROJECT_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("basics", "项目基本信息", ("id", "name", "applicant_unit", "host_unit", "recommender", "level", "direction",
-                          "relies_on_base", "base_level")),
-    ("service", "服务安排", ("service_forms", "service_modes", "sessions", "start_date", "end_date", "onsite_days",
-                         "cumulative_service_days", "problems_per_session")),
-    ("plan", "实施方案与申报文字", ("plan_sections", "content_text", "summary_text")),
-    ("budget", "经费与报送", ("budget.total_wan", "budget.requested_support_wan", "budget.sources", "submitted_on")),
-)
-# Lists shown as rows: (group id, fact path, legend, one row's label, hint)
-ROW_GROUPS: tuple[tuple[str, str, str, str], ...] = (
-    ("project.locations", "服务地点", "地点", "省、市、县（区）；是否属于重点帮扶县、山区县"),
-    ("project.served_units", "服务对象单位", "单位", "接受服务的基层单位"),
-    ("experts", "专家", "专家", "每位专家一行；未填写的专家行不提交"),
-)
-PAGE_ORDER = ("project.basics", "project.service", "project.locations", "project.served_units", "project.plan",
-              "project.budget", "experts")
-
-
-def _subschema(schema: dict[str, Any], path: str) -> dict[str, Any]:
-    node = schema
-    for part in path.split("."):
-        node = node["properties"][part]
-        if node.get("type") == "array":
-            node = node["items"]
-    return node
-
-
-def _prop(node: dict[str, Any], dotted: str) -> dict[str, Any]:
-    for part in dotted.split("."):
-        node = node["properties"][part]
-    return node
-
-
-def _label_key(prefix: str, key: str) -> str:
-    return ("expert" if prefix == "experts" else prefix) + "." + key
-
-
-def build_groups() -> tuple[Group, ...]:
-    schema = facts_schema()
-    defs = schema["$defs"]
-    project = schema["properties"]["project"]
-    groups: dict[str, Group] = {}
-    for sid, legend, keys in PROJECT_SECTIONS:
-        fields = tuple(_field(_prop(project, k), k, f"project.{k}", defs) for k in keys)
-        groups[f"project.{sid}"] = Group(f"project.{sid}", legend, fields, "project")
-    for path, legend, row_label, hint in ROW_GROUPS:
-        item = _subschema(schema, path)
-        fields = tuple(_field(node, k, _label_key(path, k), defs) for k, node in item["properties"].items())
-        groups[path] = Group(path, legend, fields, path, rows=True, row_label=row_label, hint=hint)
-    return tuple(groups[g] for g in PAGE_ORDER)
-
-
-GROUPS_ON_FORM = build_groups()
-ROWS = {g.id: g for g in GROUPS_ON_FORM if g.rows}
-PROJECT_FIELDS = {f.key: f for g in GROUPS_ON_FORM if not g.rows for f in g.fields}
-PROJECT_TOP_KEYS = {k.split(".")[0] for k in PROJECT_FIELDS} | {"locations", "served_units"}
-
-
-# ---------------------------------------------------------------- form state
-
-@dataclass
-class FormState:
-    """What the user typed, exactly: field name -> text (or list of checked values), plus row counts."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    rows: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ROWS, 1))
-    extra: str = ""  # facts from an uploaded file that the form has no field for (JSON), sent along
-    focus: str = ""  # the field to put the cursor in after adding or removing a row
-
-    def get(self, name: str) -> Any:
-        return self.values.get(name, "")
-
-    def checked(self, name: str, value: str) -> bool:
-        current = self.values.get(name, [])
-        return value in current if isinstance(current, list) else current == value
+class FormError(Exception):
+    """A body that is not a form at all (malformed multipart, wrong charset)."""
 
 
 @dataclass
-class Errors:
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    general: list[str] = field(default_factory=list)
+class Posted:
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    bad: list[str] = field(default_factory=list)  # fields whose name or value is not UTF-8 (named as far as known)
 
-    def add(self, name: str | None, message: str) -> None:
-        if name:
-            self.fields.setdefault(name, []).append(message)
-        else:
-            self.general.append(message)
+    def get(self, name: str) -> str:
+        return next((v for n, v in self.pairs if n == name), "")
 
-    def __bool__(self) -> bool:
-        return bool(self.fields or self.general)
+    def getlist(self, name: str) -> list[str]:
+        return [v for n, v in self.pairs if n == name]
 
 
-def _clamp(text: str, default: int) -> int:
+def _strict(raw: bytes) -> str | None:
     try:
-        return max(0, min(MAX_ROWS, int(text)))
-    except ValueError:
-        return default
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
-def state_from_form(form: FormData) -> FormState:
-    state = FormState(extra=str(form.get("extra_facts") or ""))
-    multi = {g.name(f.key, None if not g.rows else 0) for g in GROUPS_ON_FORM for f in g.fields if f.kind == "multi"}
-    for name in form.keys():
-        if name in ("facts_file", "extra_facts", "action") or name.startswith("rows."):
+def _urlencoded(body: bytes) -> Posted:
+    posted = Posted()
+    for n, chunk in enumerate(body.split(b"&")):
+        if not chunk:
             continue
-        if _is_multi(name, multi):
-            state.values[name] = [str(v) for v in form.getlist(name) if isinstance(v, str)]
-        else:
-            value = form.get(name)
-            state.values[name] = value if isinstance(value, str) else ""
-    for gid in ROWS:
-        seen = [int(m.group(1)) + 1 for n in state.values if (m := re.match(rf"^{re.escape(gid)}\.(\d+)\.", n))]
-        state.rows[gid] = max(_clamp(str(form.get(f"rows.{gid}") or ""), 1), min(max(seen, default=0), MAX_ROWS))
-    return state
+        if n >= MAX_FIELDS:
+            raise FormError(f"字段过多（上限 {MAX_FIELDS} 个）")
+        raw_name, _, raw_value = chunk.partition(b"=")
+        name = _strict(unquote_to_bytes(raw_name.replace(b"+", b" ")))
+        value = _strict(unquote_to_bytes(raw_value.replace(b"+", b" ")))
+        if name is None or value is None:
+            posted.bad.append(name if name is not None else f"第 {n + 1} 个字段")
+            continue
+        posted.pairs.append((name, value))
+    return posted
 
 
-def _is_multi(name: str, multi: set[str]) -> bool:
-    return re.sub(r"\.\d+\.", ".0.", name) in multi
+def _multipart(body: bytes, content_type: str) -> Posted:
+    _, params = parse_options_header(content_type)
+    charset = params.get(b"charset", b"utf-8").decode("latin-1").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise FormError(f"表单须以 UTF-8 编码提交（收到的是 {charset[:20]}）")
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise FormError("表单缺少分隔符（boundary）")
+    posted = Posted()
+    part: dict[str, Any] = {}
+    header = [b"", b""]
+    count = [0, 0]
 
+    def begin() -> None:
+        part.clear()
+        part.update(headers={}, data=bytearray())
 
-def _row_values(state: FormState, gid: str, row: int) -> dict[str, Any]:
-    head = f"{gid}.{row}."
-    return {n[len(head):]: v for n, v in state.values.items() if n.startswith(head)}
+    def header_field(data: bytes, start: int, end: int) -> None:
+        header[0] += data[start:end]
 
+    def header_value(data: bytes, start: int, end: int) -> None:
+        header[1] += data[start:end]
 
-def apply_action(state: FormState, action: str) -> bool:
-    """Add or remove a row (`add:experts`, `remove:experts:2`); True when the action was one of these."""
-    parts = action.split(":")
-    if len(parts) < 2 or parts[1] not in ROWS:
-        return False
-    gid = parts[1]
-    count = state.rows[gid]
-    rows = [_row_values(state, gid, i) for i in range(count)]
-    if parts[0] == "add" and count < MAX_ROWS:
-        rows.append({})
-        state.focus = ROWS[gid].name(ROWS[gid].fields[0].key, len(rows) - 1)
-    elif parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < count:
-        rows.pop(int(parts[2]))
-        state.focus = f"add:{gid}"
-    else:
-        return parts[0] in ("add", "remove")
-    state.values = {n: v for n, v in state.values.items() if not n.startswith(f"{gid}.")}
-    for i, row in enumerate(rows):
-        state.values.update({f"{gid}.{i}.{k}": v for k, v in row.items()})
-    state.rows[gid] = len(rows)
-    return True
+    def header_end() -> None:
+        part["headers"][bytes(header[0]).lower()] = bytes(header[1])
+        header[0], header[1] = b"", b""
 
+    def data(chunk: bytes, start: int, end: int) -> None:
+        part["data"] += chunk[start:end]
+        if len(part["data"]) > MAX_UPLOAD_BYTES + 1 and b"filename" not in part["headers"].get(
+                b"content-disposition", b""):
+            raise FormError("字段内容过长")
 
-def _show(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return "" if value is None else str(value)
+    def end() -> None:
+        _, options = parse_options_header(part["headers"].get(b"content-disposition", b""))
+        raw_name = options.get(b"name")
+        if raw_name is None:
+            raise FormError("表单的某个部分没有字段名")
+        name = _strict(raw_name)
+        if b"filename" in options:
+            count[1] += 1
+            if count[1] > MAX_FILES:
+                raise FormError(f"文件过多（上限 {MAX_FILES} 个）")
+            if name is not None:
+                posted.files.setdefault(name, (options[b"filename"].decode("utf-8", "replace"), bytes(part["data"])))
+            return
+        count[0] += 1
+        if count[0] > MAX_FIELDS:
+            raise FormError(f"字段过多（上限 {MAX_FIELDS} 个）")
+        value = _strict(bytes(part["data"]))
+        if name is None or value is None:
+            posted.bad.append(name if name is not None else f"第 {count[0]} 个字段")
+            return
+        posted.pairs.append((name, value))
 
-
-def state_from_facts(facts: dict[str, Any]) -> FormState:
-    """The form filled from a facts document; whatever has no field on the form is kept in `extra`."""
-    state = FormState(rows=dict.fromkeys(ROWS, 0))
-    project = facts.get("project") if isinstance(facts.get("project"), dict) else {}
-    for key in PROJECT_FIELDS:
-        value: Any = project
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is not None:
-            state.values[f"project.{key}"] = _show(value)
-    for gid, group in ROWS.items():
-        items = facts.get("experts") if gid == "experts" else project.get(gid.split(".", 1)[1])
-        items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-        state.rows[gid] = min(max(len(items), 1), MAX_ROWS)
-        for i, item in enumerate(items[:MAX_ROWS]):
-            state.values.update({group.name(k, i): _show(v) for k, v in item.items() if v is not None})
-    extra = {k: v for k, v in facts.items() if k not in ("project", "experts")}
-    rest = {k: v for k, v in project.items() if k not in PROJECT_TOP_KEYS}
-    if rest:
-        extra["project"] = rest
-    state.extra = json.dumps(extra, ensure_ascii=False, indent=2) if extra else ""
-    return state
-
-
-# ---------------------------------------------------------------- form -> facts
-
-def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
-    """(typed value or None when empty, error text)."""
-    if f.kind == "multi":
-        values = list(dict.fromkeys(raw)) if isinstance(raw, list) else []
-        return (values or None), None
-    text = raw if f.kind == "textarea" else str(raw).strip()
-    if not text.strip():
-        return None, None
-    if f.kind == "bool":
-        if text in ("true", "false"):
-            return text == "true", None
-        return None, "请选择“是”或“否”"
-    if f.kind in ("integer", "number"):
-        if not NUMBER.match(text):
-            unit = f"（单位：{f.unit}）" if f.unit else ""
-            return None, f"“{text}”不是数字，请只填数字{unit}"
-        number = float(text)
-        return (int(number) if number.is_integer() and "." not in text else number), None
-    return text, None
-
-
-def _put(target: dict[str, Any], key: str, value: Any) -> None:
-    *parents, last = key.split(".")
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[last] = value
-
-
-@dataclass
-class Built:
-    facts: dict[str, Any]
-    rows_used: dict[str, list[int]]  # list path -> form row of each fact index (empty rows are skipped)
-
-
-def build_facts(state: FormState, errors: Errors) -> Built:
-    facts: dict[str, Any] = {}
-    project: dict[str, Any] = {}
-    for key, f in PROJECT_FIELDS.items():
-        name = f"project.{key}"
-        value, problem = parse_value(f, state.get(name))
-        if problem:
-            errors.add(name, problem)
-        if value is not None:
-            _put(project, key, value)
-    used: dict[str, list[int]] = {}
-    for gid, group in ROWS.items():
-        items = []
-        for i in range(state.rows[gid]):
-            item: dict[str, Any] = {}
-            for f in group.fields:
-                value, problem = parse_value(f, state.get(group.name(f.key, i)))
-                if problem:
-                    errors.add(group.name(f.key, i), problem)
-                if value is not None:
-                    item[f.key] = value
-            if item:
-                items.append(item)
-                used.setdefault(gid, []).append(i)
-        if items:
-            (facts if gid == "experts" else project)[gid.split(".")[-1]] = items
-    if project:
-        facts["project"] = project
-    _merge_extra(facts, state.extra, errors)
-    return Built(facts, used)
-
-
-def _merge_extra(facts: dict[str, Any], text: str, errors: Errors) -> None:
-    if not text.strip():
-        return
-    if len(text) > MAX_UPLOAD_BYTES:
-        errors.add("extra_facts", f"内容过长：不能超过 {MAX_UPLOAD_BYTES // 1024} KiB")
-        return
+    parser = MultipartParser(boundary, {"on_part_begin": begin, "on_part_data": data, "on_part_end": end,
+                                        "on_header_field": header_field, "on_header_value": header_value,
+                                        "on_header_end": header_end})
     try:
-        extra = json.loads(text)
-    except (ValueError, RecursionError):
-        errors.add("extra_facts", "不是有效的 JSON")
-        return
-    if not isinstance(extra, dict):
-        errors.add("extra_facts", "应为 JSON 对象")
-        return
-    for key, value in extra.items():
-        if key in facts and isinstance(facts[key], dict) and isinstance(value, dict):
-            facts[key] = {**value, **facts[key]}  # what the user typed on the form wins
-        elif key not in facts:
-            facts[key] = value
+        parser.write(body)
+        parser.finalize()
+    except FormError:
+        raise
+    except Exception as exc:  # noqa: BLE001  every malformed multipart body becomes one message
+        raise FormError("表单内容无法解析") from exc
+    return posted
 
 
-TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+def parse_posted(body: bytes, content_type: str) -> Posted:
+    """The fields of a urlencoded or multipart body; raise FormError if it is neither."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "application/x-www-form-urlencoded":
+        return _urlencoded(body)
+    if kind == "multipart/form-data":
+        return _multipart(body, content_type)
+    if not body.strip():
+        return Posted()
+    raise FormError("请通过页面上的表单提交")
 
 
-def form_name(path: str, built: Built | None) -> str | None:
-    """The form field a fact path refers to (`experts[1].title` -> `experts.<its form row>.title`), or its
-    nearest enclosing field or fieldset; None when the form has nothing for it (e.g. `listing.*`)."""
-    parts: list[str] = []
-    for name, index in TOKEN.findall(path):
-        if name:
-            parts.append(name)
-            continue
-        rows = (built.rows_used if built else {}).get(".".join(parts), [])
-        parts.append(str(rows[int(index)] if int(index) < len(rows) else index))
-    while parts:
-        candidate = ".".join(parts)
-        if candidate in KNOWN_NAMES or re.sub(r"\.\d+(\.|$)", r".0\1", candidate) in KNOWN_NAMES:
-            return candidate
-        parts.pop()
-    return None
-
-
-def _known_names() -> set[str]:
-    names = {g.id for g in GROUPS_ON_FORM} | {"project.budget"}
-    for g in GROUPS_ON_FORM:
-        names |= {g.name(f.key, 0 if g.rows else None) for f in g.fields}
-        if g.rows:
-            names.add(f"{g.id}.0")
-    return names
-
-
-KNOWN_NAMES = _known_names()
-OTHER_LABELS = {"region": "地区", "as_of": "基准日期", "regime": "规则集", "stage": "阶段", "judge": "判定对象",
-                "facts_file": "事实文件",
-                "extra_facts": "表单以外的事实", "facts_text": "粘贴的事实", "regimes": "规则集", "topics": "主题",
-                "project.budget": "经费"}
-
-
-def field_label(name: str) -> str:
-    """How the error summary names a field: "专家 2 · 职称", "申请经费支持"."""
-    if name in OTHER_LABELS:
-        return OTHER_LABELS[name]
-    if name.startswith("project.") and name[len("project."):] in PROJECT_FIELDS:
-        return PROJECT_FIELDS[name[len("project."):]].label
-    for gid, group in ROWS.items():
-        match = re.match(rf"^{re.escape(gid)}\.(\d+)(?:\.(.+))?$", name)
-        if match:
-            f = next((f for f in group.fields if f.key == match.group(2)), None)
-            return f"{group.row_label} {int(match.group(1)) + 1}" + (f" · {f.label}" if f else "")
-    return next((g.legend for g in GROUPS_ON_FORM if g.id == name), name)
-
-
-def place_fact_errors(messages: list[str], built: Built | None, errors: Errors, prefix: str = "") -> None:
-    """Engine messages start with the fact path; show each next to its field, or in the summary."""
-    for message in messages:
-        path, sep, text = message.partition(": ")
-        name = form_name(path, built) if sep else None
-        if name:
-            errors.add(name, text)
-        else:
-            errors.add(None, prefix + message)
-
-
-templates.env.globals.update(template_globals())
-templates.env.globals.update(STAGE_TEXT=STAGE_TEXT, JUDGE_TEXT=JUDGE_TEXT, SUBJECT_TEXT=SUBJECT_TEXT,
-                             OBLIGATION_TEXT=OBLIGATION_TEXT)
-templates.env.globals.update(
-    SEVERITY_TEXT=SEVERITY_TEXT, ENTITLEMENT_OUTCOME=ENTITLEMENT_OUTCOME, VERDICT_TEXT=VERDICT_TEXT,
-    CHANGE_LABEL=CHANGE_LABEL, citation=citation, TABLE_CSS=TABLE_CSS, field_label=field_label,
-    topic_label=comparison.topic_label)
+def _bad_fields_message(posted: Posted) -> str:
+    names = "、".join(f"“{qn.name_label(n)}”" for n in posted.bad[:5])
+    return f"{names} 的内容不是有效的 UTF-8 文本，未予保存：请检查输入法或浏览器编码后重新填写提交"
 
 
 # ---------------------------------------------------------------- choosing the regime
@@ -506,7 +270,164 @@ def choose_regime(registry: Registry, state: FormState, errors: Errors) -> tuple
         return None, as_of
 
 
-# ---------------------------------------------------------------- page data
+def stage_and_judge(state: FormState, regime: Any, errors: Errors) -> tuple[str, str]:
+    stage, judge = str(state.get("stage") or "application"), str(state.get("judge") or "application")
+    if stage not in STAGE_TEXT:
+        errors.add("stage", f"“{stage}”不可选（可选：{'、'.join(STAGE_TEXT.values())}）")
+    if judge not in JUDGE_TEXT or regime is not None and judge not in regime.judgements:
+        known = regime.judgements if regime is not None else JUDGE_TEXT
+        errors.add("judge", f"“{JUDGE_TEXT.get(judge, judge)}”不可选（{regime.id + ' ' if regime else ''}可选："
+                            f"{'、'.join(JUDGE_TEXT.get(k, k) for k in known)}）")
+    return stage, judge
+
+
+def current_questionnaire(registry: Registry, state: FormState) -> tuple[Any, Questionnaire | None]:
+    """The questionnaire the form's choice names, or (None, None) while it names none (no error shown)."""
+    regime, _ = choose_regime(registry, state, Errors())
+    if regime is None:
+        return None, None
+    quiet = Errors()
+    stage, judge = stage_and_judge(state, regime, quiet)
+    if quiet:
+        return regime, None
+    return regime, qn.questionnaire(regime, stage, judge)
+
+
+# ---------------------------------------------------------------- the result, as sections people act on
+
+def _data_url(text: str, mime: str) -> str:
+    return f"data:{mime};charset=utf-8;base64,{base64.b64encode(text.encode('utf-8')).decode('ascii')}"
+
+
+SUBJECT_ID = re.compile(r"^(?:(.*)/)?([a-z_.]+)\[(\d+)\]$")
+
+
+def subject_label(subject_id: str) -> str:
+    """A subject id without codes: "experts[1]" → "专家 2", "SH-1/locations[0]" → "SH-1 · 地点 1"; an id or a
+    name stays as it is."""
+    match = SUBJECT_ID.match(subject_id)
+    if match:
+        owner, name, index = match.groups()
+        lid = next((lid for lid in qn.lists() if lid == name or lid.endswith("." + name)), None)
+        row = f"{qn.lists()[lid].row_label} {int(index) + 1}" if lid else subject_id
+        return f"{subject_label(owner)} · {row}" if owner else row
+    return qn.PART_TITLES.get(subject_id, subject_id)
+
+
+def _link(name: str, q: Questionnaire | None, state: FormState) -> str | None:
+    """The anchor of a form name when the page shows it, else of its nearest enclosing field, row or list."""
+    while name:
+        found = _shown(name, q, state)
+        if found:
+            return found
+        name = name.rpartition(".")[0]
+    return None
+
+
+def _shown(name: str, q: Questionnaire | None, state: FormState) -> str | None:
+    if q is None:
+        return None
+    pattern, lid, row = qn.split_name(name)
+    if lid and row is not None and row >= state.row_count(lid):
+        return None
+    if q.asks(name) or name in q.groups:
+        return name
+    match = re.match(r"^(.+)\.(\d+)$", name)
+    if match and match.group(1) in q.groups:
+        return name
+    return None
+
+
+@dataclass
+class ResultView:
+    sections: list[dict[str, Any]]
+    chips: list[dict[str, Any]]
+    flags: dict[str, list[dict[str, Any]]]
+    downloads: dict[str, str]
+
+
+def result_view(result: dict[str, Any], regime: Any, built: Built, q: Questionnaire | None,
+                state: FormState) -> ResultView:
+    rules = {r.id: r for r in regime.rules}
+    instances = qn.entry_instances(regime, built.facts, result)
+    flags: dict[str, list[dict[str, Any]]] = {}
+    sections: list[dict[str, Any]] = []
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for n, entry in enumerate(result["results"]):
+        rule = rules.get(entry["rule"])
+        css = next((c for (_, pick, _), c in zip(GROUPS, ("fail", "missing", "warning", "pending", "pass",
+                                                          "entitlement"), strict=True) if pick(entry)), None)
+        if css is None or rule is None:
+            continue
+        item = {**entry, "title": rule.title, "requirement": comparison.describe_rule(rule),
+                "subject_label": subject_label(entry["subject_id"]), "fix": []}
+        paths: list[str] = []
+        if entry["outcome"] == "missing":
+            paths = entry.get("missing", [])
+        elif entry["outcome"] == "fail" and entry["kind"] == "requirement" and instances and instances[n] is not None:
+            paths = qn.checked_paths(rule, instances[n])
+        for path in paths:
+            name = qn.form_name(path, built)
+            anchor = _link(name, q, state)
+            item["fix"].append({"label": qn.name_label(name), "anchor": anchor, "path": path})
+            if anchor and css in ("fail", "missing", "warning"):
+                flags.setdefault(anchor, []).append({
+                    "css": css, "label": {"fail": "未通过", "missing": "缺少", "warning": "提醒"}[css],
+                    "message": entry["message"], "requirement": item["requirement"],
+                    "clause": f"{entry['source']['document']} {entry['source']['clause']}",
+                    "quote": entry["source"]["quote"], "result": f"r-{n}"})
+        item["id"] = f"r-{n}"
+        grouped.setdefault(css, []).append(item)
+    titles = dict(zip(("fail", "missing", "warning", "pending", "pass", "entitlement"),
+                      (g[0] for g in GROUPS), strict=True))
+    for css in ("fail", "missing", "warning", "pending"):
+        sections.append({"css": css, "title": titles[css], "items": grouped.get(css, []), "open": True})
+    sections.append({"css": "manual", "title": "需人工核对", "items": result.get("manual_checks", []), "open": True})
+    sections.append({"css": "obligations", "title": "限期事项", "items": result.get("obligations", []), "open": True})
+    for css in ("pass", "entitlement"):
+        sections.append({"css": css, "title": titles[css], "items": grouped.get(css, []), "open": False})
+    na = sorted({rules[r["rule"]].title if r["rule"] in rules else r["rule"] for r in result["results"]
+                 if r["outcome"] == "not_applicable"})
+    sections.append({"css": "na", "title": "不适用的条款（条件未触发）", "items": na, "open": False})
+    later = result.get("later_stages", [])
+    sections.append({"css": "later", "title": "以后阶段的要求（本次未判定）", "items": later, "open": False})
+    chips = [{"css": s["css"], "title": s["title"], "count": len(s["items"])} for s in sections if s["items"]]
+    downloads = {
+        "result_json": _data_url(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "application/json"),
+        "result_yaml": _data_url(qn.result_yaml(result), "application/yaml"),
+        "facts_yaml": _data_url(_facts_download(built.facts, regime, result), "application/yaml"),
+    }
+    return ResultView(sections, chips, flags, downloads)
+
+
+def _facts_download(facts: dict[str, Any], regime: Any, result: dict[str, Any] | None = None) -> str:
+    lines = [f"预审事实，{dt.date.today().isoformat()} 由预审页面导出；可用 regimes check 或页面“上传事实文件”重新判定"]
+    if regime is not None:
+        lines.append(f"规则集 {regime.id} 版本 {regime.version}" + (f"，判定编号 {result['decision_id']}"
+                                                                 if result and result.get("decision_id") else ""))
+    return qn.facts_yaml(facts, "\n".join(lines))
+
+
+def inapplicable_names(q: Questionnaire | None, facts: dict[str, Any], state: FormState,
+                       built: Built | None) -> set[str]:
+    """Questions that, by the answers given, no rule applies to (every `when` reading them is false)."""
+    if q is None:
+        return set()
+    out = set()
+    for pattern, question in q.questions.items():
+        lid = question.leaf.list_id
+        if not lid:
+            if qn.inapplicable(question, facts):
+                out.add(pattern)
+            continue
+        used = (built.rows_used if built else {}).get(lid, [])
+        for index, row in enumerate(used):
+            if qn.inapplicable(question, facts, index):
+                out.add(question.leaf.name(row))
+    return out
+
+
+# ---------------------------------------------------------------- page context
 
 def regime_options(registry: Registry) -> dict[str, Any]:
     regimes = sorted(registry.regimes.values(), key=lambda r: (r.region, r.effective_from))
@@ -514,39 +435,91 @@ def regime_options(registry: Registry) -> dict[str, Any]:
     return {"regimes": regimes, "regions": regions}
 
 
-def _path_label(path: str) -> str:
-    key = re.sub(r"\[\d+\]", "", path)
-    key = "expert" + key[len("experts"):] if key.startswith("experts") else key
-    label = comparison.FIELD_LABELS.get(key, (key, ""))[0]
-    row = re.findall(r"\[(\d+)\]", path)
-    return f"{label}（第 {int(row[-1]) + 1} 项）" if row and not path.endswith("]") else label
+def _carried(state: FormState, q: Questionnaire | None) -> list[dict[str, Any]]:
+    out = []
+    for name, value in qn.carried(state, q):
+        leaf = qn.leaf_for(name)
+        text = qn.value_text(leaf, value) if leaf or not name.startswith("list.") else \
+            dict(qn.LIST_CHOICES).get(value, value)
+        out.append({"name": name, "label": qn.name_label(name), "text": text,
+                    "values": value if isinstance(value, list) else [value]})
+    return out
 
 
-def _missing_link(path: str, built: Built | None) -> tuple[str, str, str | None]:
-    """(fact path, what to call it, form field to link to or None)."""
-    name = form_name(path, built)
-    return path, field_label(name) if name else _path_label(path), name
+def _precheck(request: Request, registry: Registry, state: FormState, errors: Errors, status: int = 200,
+              q: Questionnaire | None = None, regime: Any = None, facts: dict[str, Any] | None = None,
+              built: Built | None = None, **more: Any) -> Response:
+    if q is None and regime is None:
+        regime, q = current_questionnaire(registry, state)
+    judgements = list(regime.judgements) if regime is not None else list(JUDGE_TEXT)
+    context = {"state": state, "errors": errors, "q": q, "regime": regime, "judgements": judgements,
+               "carried": _carried(state, q), "lists": qn.lists(), "flags": {}, "na": set(), **regime_options(registry),
+               **more}
+    if facts is not None:
+        context["na"] = inapplicable_names(q, facts, state, built)
+    view = more.get("view")
+    if view is not None:
+        context["flags"] = view.flags
+    return render(request, "precheck.html", context, status)
 
 
-def result_groups(result: dict[str, Any], regime: Any, built: Built | None) -> list[dict[str, Any]]:
-    titles = {r.id: r.title for r in regime.rules}
-    groups = []
-    for (title, pick, _colour), css in zip(GROUPS, ("fail", "missing", "warning", "pending", "pass", "entitlement"),
-                                           strict=True):
-        rows = [r for r in result["results"] if pick(r)]
-        items = [{**r, "title": titles.get(r["rule"], r["rule"]),
-                  "links": [_missing_link(p, built) for p in r.get("missing", [])]} for r in rows]
-        groups.append({"title": title, "css": css, "items": items})
-    return groups
+def field_label(name: str) -> str:
+    """How the error summary names a field: "专家 2 · 职称", "申请经费支持"."""
+    return OTHER_LABELS.get(name) or qn.name_label(name)
 
 
-def not_applicable(result: dict[str, Any], regime: Any) -> list[str]:
-    titles = {r.id: r.title for r in regime.rules}
-    return sorted({titles.get(r["rule"], r["rule"]) for r in result["results"] if r["outcome"] == "not_applicable"})
+OTHER_LABELS = {"region": "地区", "as_of": "基准日期", "regime": "规则集", "stage": "阶段", "judge": "判定对象",
+                "facts_file": "事实文件", "facts_text": "粘贴的事实", "regimes": "规则集", "topics": "主题",
+                "compare_regimes": "规则集", "compare_as_of": "基准日期", "diff_from": "原规则集", "diff_to": "新规则集"}
 
 
-def _context(registry: Registry, state: FormState, errors: Errors, **more: Any) -> dict[str, Any]:
-    return {"groups": GROUPS_ON_FORM, "state": state, "errors": errors, **regime_options(registry), **more}
+def place_fact_errors(messages: list[str], built: Built | None, errors: Errors, q: Questionnaire | None,
+                      state: FormState) -> None:
+    """Engine messages start with the fact path; show each next to its field, or in the summary."""
+    for message in messages:
+        path, sep, text = message.partition(": ")
+        text = _enum_labels(text)
+        name = qn.form_name(path, built) if sep else None
+        anchor = _link(name, q, state) if name else None
+        if anchor:
+            errors.add(anchor, text)
+        elif name and (qn.leaf_for(name) or name in qn.lists()):
+            errors.add(None, f"{field_label(name)}（本问卷未列出的已有内容）：{text}")
+        else:
+            errors.add(None, message)
+
+
+def _enum_labels(text: str) -> str:
+    """“'x' 不是允许的取值（senior, associate_senior, …）” with the Chinese labels of the codes."""
+    def swap(match: re.Match[str]) -> str:
+        codes = [c.strip() for c in match.group(1).split(",")]
+        return "（可选：" + "、".join(LABELS.get(c, c) for c in codes) + "）" if all(c in LABELS for c in codes) \
+            else match.group(0)
+    return re.sub(r"（([a-z_0-9]+(?:, [a-z_0-9]+)+)）", swap, text)
+
+
+def row_who(state: FormState, spec: qn.ListSpec, row: int) -> str:
+    """A row's legend: its identity answers ("沈立军", "上海市 嘉定区")."""
+    return " ".join(str(state.get(f"{spec.id}.{row}.{key}")) for key in spec.identity
+                    if isinstance(state.get(f"{spec.id}.{row}.{key}"), str) and state.get(f"{spec.id}.{row}.{key}"))
+
+
+MISSING_NOTE = re.compile(r"（缺少：[^（）]*）")
+
+
+def plain_message(message: str) -> str:
+    """A result message without the engine's "（缺少：project.x）" note: the page names those facts in Chinese."""
+    return MISSING_NOTE.sub("", message)
+
+
+templates.env.filters["plain_message"] = plain_message
+templates.env.globals.update(template_globals())
+templates.env.globals.update(
+    STAGE_TEXT=STAGE_TEXT, JUDGE_TEXT=JUDGE_TEXT, SUBJECT_TEXT=SUBJECT_TEXT, OBLIGATION_TEXT=OBLIGATION_TEXT,
+    SEVERITY_TEXT=SEVERITY_TEXT, ENTITLEMENT_OUTCOME=ENTITLEMENT_OUTCOME, VERDICT_TEXT=VERDICT_TEXT,
+    CHANGE_LABEL=CHANGE_LABEL, citation=citation, TABLE_CSS=TABLE_CSS, field_label=field_label,
+    topic_label=comparison.topic_label, LIST_CHOICES=qn.LIST_CHOICES, NONE=qn.NONE, CSRF_FIELD=CSRF_FIELD,
+    subject_label=subject_label, row_who=row_who, today=dt.date.today)
 
 
 # ---------------------------------------------------------------- routes
@@ -558,29 +531,101 @@ def stylesheet() -> FileResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def precheck_page(request: Request) -> HTMLResponse:
-    state = FormState(values={"as_of": dt.date.today().isoformat()})
-    return templates.TemplateResponse(request, "precheck.html", _context(request.app.state.holder.current, state, Errors()))
+def precheck_page(request: Request) -> Response:
+    """The pre-check page; `?regime=…` (or `?region=…&as_of=…`) and `&stage=…&judge=…` open its questionnaire."""
+    params = request.query_params
+    state = FormState(values={k: params[k][:200] for k in CHOICE if params.get(k)}, rows=dict.fromkeys(qn.lists(), 1))
+    state.values.setdefault("as_of", dt.date.today().isoformat())
+    registry: Registry = request.app.state.holder.current
+    errors = Errors()
+    if params.get("regime") or params.get("region"):
+        regime, _ = choose_regime(registry, state, errors)
+        if regime is not None:
+            stage_and_judge(state, regime, errors)
+    return _precheck(request, registry, state, errors, status=422 if errors else 200)
 
 
-async def _read_form(request: Request) -> FormData | None:
+async def _body(request: Request) -> bytes:
+    return await request.body()  # I/O only (already buffered by BodyLimitMiddleware); parsing is in a thread
+
+
+@router.post("/", response_class=HTMLResponse)
+async def precheck_submit(request: Request) -> Response:
+    registry: Registry = request.app.state.holder.current  # this request keeps these rules even across a reload
+    body = await _body(request)
+    # parsing, validation and evaluation run in a worker thread: one big upload must not stall other requests
+    return await run_in_threadpool(_precheck_submit, request, registry, body)
+
+
+def _refused(request: Request, posted: Posted | None) -> Response | None:
+    """403 for a post without this browser's CSRF token."""
+    if posted is not None and csrf_ok(request, posted.get(CSRF_FIELD)):
+        return None
+    return render(request, "message.html", {
+        "title": "提交未被接受", "back": "/",
+        "message": "页面已过期或提交来源不明（缺少或不匹配的安全令牌）。为防止跨站伪造提交，本次内容未予处理："
+                   "请重新打开页面后再提交。"}, status=403)
+
+
+def _precheck_submit(request: Request, registry: Registry, body: bytes) -> Response:
     try:
-        return await request.form(max_files=4, max_fields=MAX_FIELDS)
-    except Exception:  # noqa: BLE001  malformed multipart/urlencoded bodies of every kind become one page
-        return None
+        posted = parse_posted(body, request.headers.get("content-type", ""))
+    except FormError as exc:  # nothing was read, so nothing is acted on: no token needed to say so
+        return _precheck(request, registry, FormState(rows=dict.fromkeys(qn.lists(), 1)),
+                         Errors(general=[f"{exc}，请重新填写后提交"]), status=400)
+    refused = _refused(request, posted)
+    if refused is not None:
+        return refused
+    state = qn.state_from_pairs(posted.pairs)
+    if posted.bad:
+        return _precheck(request, registry, state, Errors(general=[_bad_fields_message(posted)]), status=400)
+    action = posted.get("action") or "check"
+    if action in ("edit", "questionnaire"):
+        errors = Errors()
+        regime, _ = choose_regime(registry, state, errors)
+        if regime is not None:
+            stage_and_judge(state, regime, errors)
+        return _precheck(request, registry, state, errors, status=422 if errors else 200)
+    if qn.apply_action(state, action):
+        return _precheck(request, registry, state, Errors())
+    errors = Errors()
+    uploaded = _parse_upload(posted.files.get("facts_file"), errors)
+    if uploaded is not None:
+        keep = {k: state.values[k] for k in CHOICE if k in state.values}
+        state = qn.state_from_facts(uploaded)
+        state.values.update(keep)
+    if errors:
+        return _precheck(request, registry, state, errors, status=422)
+    if action == "compare":
+        as_of = _form_day(state, errors)
+        stage, judge = stage_and_judge(state, None, errors)
+        built = qn.build_facts(state, errors)
+        place_fact_errors(validate_facts(built.facts), built, errors, None, state)
+        if errors:
+            return _precheck(request, registry, state, errors, status=422)
+        return _compare_response(request, registry, state, built.facts, as_of, None, stage, judge)
+    if action == "download-facts":  # at any point: no regime needs to be chosen yet
+        regime, q = current_questionnaire(registry, state)
+        built = qn.build_facts(state, errors)
+        place_fact_errors(validate_facts(built.facts), built, errors, q, state)
+        if errors:
+            return _precheck(request, registry, state, errors, status=422)
+        return _download(_facts_download(built.facts, regime), "facts.yaml", "application/yaml")
+    regime, as_of = choose_regime(registry, state, errors)
+    stage, judge = stage_and_judge(state, regime, errors)
+    q = qn.questionnaire(regime, stage, judge) if regime is not None and not errors else None
+    built = qn.build_facts(state, errors)
+    if uploaded is not None:
+        built = Built(uploaded, {lid: list(range(state.row_count(lid))) for lid in qn.lists()})
+    place_fact_errors(validate_facts(built.facts), built, errors, q, state)  # fields that did parse are checked too
+    if errors or regime is None or as_of is None or q is None:
+        return _precheck(request, registry, state, errors, status=422, q=q, regime=regime)
+    return _decide(request, registry, state, built, regime, q, as_of)
 
 
-# A facts document is a few kilobytes; parsing YAML costs ~9 s per MB, so bound what a page will parse.
-MAX_UPLOAD_BYTES = 128 * 1024
-
-
-async def _upload_bytes(form: FormData) -> tuple[str, bytes] | None:
-    """The uploaded file's name and bytes (read on the event loop: I/O only, no parsing)."""
-    upload = form.get("facts_file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-    raw = await upload.read(MAX_UPLOAD_BYTES + 1)
-    return upload.filename, raw
+def _download(text: str, filename: str, mime: str) -> Response:
+    return Response(text.encode("utf-8"), media_type=f"{mime}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 def _parse_upload(upload: tuple[str, bytes] | None, errors: Errors) -> dict[str, Any] | None:
@@ -594,98 +639,72 @@ def _parse_upload(upload: tuple[str, bytes] | None, errors: Errors) -> dict[str,
         errors.add("facts_file", f"文件过大：上传的事实文件不能超过 {MAX_UPLOAD_BYTES // 1024} KiB")
         return None
     try:
-        return load_facts_text(raw.decode("utf-8-sig"), filename)
-    except UnicodeDecodeError:
-        errors.add("facts_file", "文件不是有效的 UTF-8 编码")
+        return load_facts_text(raw.decode("utf-8-sig"), filename or "上传的文件")
+    except UnicodeDecodeError as exc:
+        errors.add("facts_file", f"文件不是有效的 UTF-8 编码（第 {exc.start + 1} 个字节起）")
     except FactsError as exc:
         for line in exc.errors:
-            errors.add("facts_file", line)
+            errors.add("facts_file", _enum_labels(line))
     return None
 
 
-def _precheck_response(request: Request, registry: Registry, state: FormState, errors: Errors,
-                       status: int = 200, **more: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, "precheck.html", _context(registry, state, errors, **more),
-                                      status_code=status)
-
-
-@router.post("/", response_class=HTMLResponse)
-async def precheck_submit(request: Request) -> HTMLResponse:
-    registry: Registry = request.app.state.holder.current  # this request keeps these rules even across a reload
-    form = await _read_form(request)
-    if form is None:
-        errors = Errors(general=["表单内容无法解析，请重新填写后提交"])
-        return _precheck_response(request, registry, FormState(), errors, status=400)
-    upload = await _upload_bytes(form)
-    # parsing, validation and evaluation run in a worker thread: one big upload must not stall other requests
-    return await run_in_threadpool(_precheck_submit, request, registry, form, upload)
-
-
-def _precheck_submit(request: Request, registry: Registry, form: FormData,
-                     upload: tuple[str, bytes] | None) -> HTMLResponse:
-    state = state_from_form(form)
-    action = str(form.get("action") or "check")
-    if action == "edit" or apply_action(state, action):
-        return _precheck_response(request, registry, state, Errors())
-    errors = Errors()
-    uploaded = _parse_upload(upload, errors)
-    if uploaded is not None:
-        keep = {k: state.values[k] for k in ("as_of", "region", "regime", "stage", "judge") if k in state.values}
-        state = state_from_facts(uploaded)
-        state.values.update(keep)
-    regime, as_of = (None, _form_day(state, errors)) if action == "compare" else choose_regime(registry, state, errors)
-    built = build_facts(state, errors)
-    if uploaded is not None:
-        built = Built(uploaded, {gid: list(range(state.rows[gid])) for gid in ROWS})
-    place_fact_errors(validate_facts(built.facts), built, errors)  # fields that did parse are checked too
-    if action == "compare" and not errors:
-        return _compare_response(request, registry, state, built.facts, as_of)
-    if errors or regime is None or as_of is None:
-        return _precheck_response(request, registry, state, errors, status=422)
-    return _decide(request, registry, state, built, regime, as_of)
-
-
 def _decide(request: Request, registry: Registry, state: FormState, built: Built, regime: Any,
-                  as_of: dt.date) -> HTMLResponse:
-    from engine.errors import EngineError
-
-    facts = built.facts
-
-    stage, judge = str(state.get("stage") or "application"), str(state.get("judge") or "application")
-    bad = [(n, v, known) for n, v, known in (("stage", stage, STAGE_TEXT), ("judge", judge, JUDGE_TEXT)) if v not in known]
-    if judge not in regime.judgements:
-        bad.append(("judge", judge, {k: JUDGE_TEXT[k] for k in regime.judgements}))
-    if bad:
-        errors = Errors()
-        for name, value, known in bad:
-            errors.add(name, f"“{value}”不可选（可选：{'、'.join(known.values())}）")
-        return _precheck_response(request, registry, state, errors, status=422)
+            q: Questionnaire, as_of: dt.date) -> Response:
     try:
-        result = decide(request.app.state.store, regime, as_of, facts, stage, judge)
+        result = decide(request.app.state.store, regime, as_of, built.facts, q.stage, q.judge)
     except (SQLAlchemyError, EngineError) as exc:
         what = "决策日志" if isinstance(exc, SQLAlchemyError) else "规则引擎"
         errors = Errors(general=[f"{what}暂时不可用，请稍后重新提交（已填写的内容保留在下方）"])
-        return _precheck_response(request, registry, state, errors, status=503)
-    return _precheck_response(request, registry, state, Errors(), result=result, regime=regime,
-                              result_groups=result_groups(result, regime, built),
-                              not_applicable=not_applicable(result, regime))
+        return _precheck(request, registry, state, errors, status=503, q=q, regime=regime)
+    view = result_view(result, regime, built, q, state)
+    return _precheck(request, registry, state, Errors(), q=q, regime=regime, facts=built.facts, built=built,
+                     result=result, view=view)
 
 
-def _compare_response(request: Request, registry: Registry, state: FormState | None,
-                            facts: dict[str, Any], as_of: dt.date | None = None,
-                            regime_ids: list[str] | None = None) -> HTMLResponse:
-    from engine.errors import EngineError
+def _counts(result: dict[str, Any]) -> dict[str, int]:
+    """The pre-check page's section counts of a result (what its chips say)."""
+    out = {c: sum(1 for r in result["results"] if pick(r))
+           for (_, pick, _), c in zip(GROUPS, ("fail", "missing", "warning", "pending", "pass", "entitlement"),
+                                      strict=True)}
+    out["manual"] = len(result.get("manual_checks", []))
+    return out
 
-    def run() -> dict[str, Any]:
-        return comparison.outcome_table(comparison.compare(registry, facts, regime_ids, as_of), registry)
 
+def _ignored(registry: Registry, facts: dict[str, Any], ids: list[str], stage: str, judge: str) -> dict[str, list[str]]:
+    """Per regime, the facts given that none of its rules judged here reads (labels): ignored for it."""
+    state = qn.state_from_facts(facts)
+    out: dict[str, list[str]] = {}
+    for rid in ids:
+        regime = registry.regimes.get(rid)
+        if regime is None or judge not in regime.judgements:
+            continue
+        q = qn.questionnaire(regime, stage, judge)
+        names = [n for n, _ in qn.carried(state, q) if not n.startswith("list.")]
+        out[rid] = list(dict.fromkeys(qn.qualified_label(qn.split_name(n)[0]) for n in names))
+    return out
+
+
+def _compare_response(request: Request, registry: Registry, state: FormState | None, facts: dict[str, Any],
+                      as_of: dt.date | None = None, regime_ids: list[str] | None = None, stage: str = "application",
+                      judge: str = "application") -> Response:
     try:
-        table = run()
+        comparison_ = comparison.compare(registry, facts, regime_ids, as_of, stage=stage, judge=judge)
+        table = comparison.outcome_table(comparison_, registry)
+    except QueryError as exc:
+        return render(request, "compare.html", _compare_context(registry, Errors(general=[str(exc)])), 422)
     except EngineError:
-        return templates.TemplateResponse(request, "compare.html", _compare_context(
-            registry, Errors(general=["规则引擎暂时不可用，请稍后重试"])), status_code=503)
-    return templates.TemplateResponse(request, "compare_facts.html", {
-        "table": table, "state": state, "regimes_by_id": registry.regimes, "as_of": as_of or dt.date.today()})
+        return render(request, "compare.html", _compare_context(
+            registry, Errors(general=["规则引擎暂时不可用，请稍后重试"])), 503)
+    results = comparison_["results"]
+    return render(request, "compare_facts.html", {
+        "table": table, "state": state, "regimes_by_id": registry.regimes, "as_of": as_of or dt.date.today(),
+        "stage": stage, "judge": judge, "skipped": comparison_.get("skipped", {}),
+        "counts": {rid: _counts(r) for rid, r in results.items()},
+        "verdict_texts": {rid: r.get("verdict_text") for rid, r in results.items()},
+        "ignored": _ignored(registry, facts, list(results), stage, judge),
+        "carried": [(n, v if isinstance(v, list) else [v]) for n, v in (state.values.items() if state else [])
+                    if v not in ("", [])],
+        "rows": state.rows if state else {}})
 
 
 # ---------------------------------------------------------------- compare pages
@@ -701,8 +720,8 @@ def _compare_context(registry: Registry, errors: Errors | None = None, **more: A
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare_page(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(request, "compare.html", _compare_context(request.app.state.holder.current))
+def compare_page(request: Request) -> Response:
+    return render(request, "compare.html", _compare_context(request.app.state.holder.current))
 
 
 def _picked(values: list[str], known: set[str], field_name: str, what: str, errors: Errors) -> list[str]:
@@ -714,33 +733,32 @@ def _picked(values: list[str], known: set[str], field_name: str, what: str, erro
 
 
 @router.get("/regimes/{regime_id}/source", response_class=HTMLResponse)
-def source_page(request: Request, regime_id: str) -> HTMLResponse:
+def source_page(request: Request, regime_id: str) -> Response:
     """The notice with every ledger sentence marked by status and linked to its rules."""
     registry: Registry = request.app.state.holder.current
     try:
         regime = registry.get(regime_id)
         data = ledger.regime_report(regime)
     except (SelectionError, ledger.SourceUnavailable) as exc:
-        return templates.TemplateResponse(request, "message.html", {"title": "找不到原文", "message": str(exc)},
-                                          status_code=404)
-    return templates.TemplateResponse(request, "source.html", {"regime": regime, "data": data})
+        return render(request, "message.html", {"title": "找不到原文", "message": str(exc)}, 404)
+    return render(request, "source.html", {"regime": regime, "data": data})
 
 
 @router.get("/compare/matrix", response_class=HTMLResponse)
-def matrix_page(request: Request) -> HTMLResponse:
+def matrix_page(request: Request) -> Response:
     registry: Registry = request.app.state.holder.current
     errors = Errors()
     regime_ids = _picked(request.query_params.getlist("regimes"), set(registry.regimes), "regimes", "规则集", errors)
     topics = _picked(request.query_params.getlist("topics"), set(comparison.ALL_TOPICS), "topics", "主题", errors)
     if errors:
         context = _compare_context(registry, errors, picked={"regimes": regime_ids, "topics": topics})
-        return templates.TemplateResponse(request, "compare.html", context, status_code=422)
+        return render(request, "compare.html", context, 422)
     data = comparison.matrix(registry, regime_ids or None, topics or None)
-    return templates.TemplateResponse(request, "matrix.html", {"data": data})
+    return render(request, "matrix.html", {"data": data})
 
 
 @router.get("/compare/diff", response_class=HTMLResponse)
-def diff_page(request: Request) -> HTMLResponse:
+def diff_page(request: Request) -> Response:
     registry: Registry = request.app.state.holder.current
     params = request.query_params
     errors = Errors()
@@ -750,49 +768,54 @@ def diff_page(request: Request) -> HTMLResponse:
             errors.add(f"diff_{key}", f"请选择{label}" if not picked[key] else f"未知的规则集“{picked[key]}”")
     if errors:
         context = _compare_context(registry, errors, diff_from=picked["from"], diff_to=picked["to"])
-        return templates.TemplateResponse(request, "compare.html", context, status_code=422)
+        return render(request, "compare.html", context, 422)
     data = comparison.diff(registry, picked["from"], picked["to"])
     show_all = params.get("all") == "1"
     entries = [{**e, "details": change_details(e), "name": rule_name(e)} for e in data["rules"]
                if show_all or e["change"] != "unchanged"]
-    return templates.TemplateResponse(request, "diff.html", {"data": data, "entries": entries, "show_all": show_all})
+    return render(request, "diff.html", {"data": data, "entries": entries, "show_all": show_all})
 
 
 @router.post("/compare/facts", response_class=HTMLResponse)
-async def compare_facts(request: Request) -> HTMLResponse:
+async def compare_facts(request: Request) -> Response:
     registry: Registry = request.app.state.holder.current
-    form = await _read_form(request)
+    body = await _body(request)
+    return await run_in_threadpool(_compare_facts, request, registry, body)
+
+
+def _compare_facts(request: Request, registry: Registry, body: bytes) -> Response:
     errors = Errors()
-    if form is None:
-        errors.add(None, "表单内容无法解析，请重新提交")
-        return templates.TemplateResponse(request, "compare.html", _compare_context(registry, errors), status_code=400)
-    upload = await _upload_bytes(form)
-    return await run_in_threadpool(_compare_facts, request, registry, form, upload, errors)
-
-
-def _compare_facts(request: Request, registry: Registry, form: FormData, upload: tuple[str, bytes] | None,
-                   errors: Errors) -> HTMLResponse:
-    text = str(form.get("facts_text") or "")
-    facts = _parse_upload(upload, errors)
+    try:
+        posted = parse_posted(body, request.headers.get("content-type", ""))
+    except FormError as exc:
+        errors.add(None, f"{exc}，请重新提交")
+        return render(request, "compare.html", _compare_context(registry, errors), 400)
+    refused = _refused(request, posted)
+    if refused is not None:
+        return refused
+    if posted.bad:
+        errors.add(None, _bad_fields_message(posted))
+        return render(request, "compare.html", _compare_context(registry, errors), 400)
+    text = posted.get("facts_text")
+    facts = _parse_upload(posted.files.get("facts_file"), errors)
     if facts is None and not errors and text.strip():
-        if len(text.encode("utf-8", "surrogatepass")) > MAX_UPLOAD_BYTES:
+        if len(text.encode("utf-8")) > MAX_UPLOAD_BYTES:
             errors.add("facts_text", f"粘贴的内容过长：不能超过 {MAX_UPLOAD_BYTES // 1024} KiB")
         else:
             try:
                 facts = load_facts_text(text, "粘贴的内容")
             except FactsError as exc:
                 for line in exc.errors:
-                    errors.add("facts_text", line)
+                    errors.add("facts_text", _enum_labels(line))
     if facts is None and not errors:
         errors.add("facts_file", "请上传事实文件，或在下方粘贴 YAML / JSON")
-    as_of_text = str(form.get("as_of") or "").strip()
+    as_of_text = posted.get("as_of").strip()
     as_of = parse_day(as_of_text) if as_of_text else None
     if as_of_text and as_of is None:
         errors.add("compare_as_of", f"“{as_of_text}”不是有效日期（格式 YYYY-MM-DD）")
-    regime_ids = _picked([str(v) for v in form.getlist("regimes")], set(registry.regimes), "compare_regimes", "规则集",
-                         errors)
+    regime_ids = _picked(posted.getlist("regimes"), set(registry.regimes), "compare_regimes", "规则集", errors)
     if errors or facts is None:
         context = _compare_context(registry, errors, facts_text=text, compare_as_of=as_of_text,
                                    picked={"regimes": regime_ids, "topics": []})
-        return templates.TemplateResponse(request, "compare.html", context, status_code=422)
+        return render(request, "compare.html", context, 422)
     return _compare_response(request, registry, None, facts, as_of, regime_ids or None)

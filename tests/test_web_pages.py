@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_from_bytes
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from engine.audit.store import Store
+from engine.facts import load_facts_text
+from service import questionnaire as qn
 from service.testing import make_test_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +56,15 @@ def client(env: tuple[TestClient, str]) -> TestClient:
     return env[0]
 
 
+def _token(client: TestClient) -> str:
+    """This client's CSRF token: the page sets it as a cookie and echoes it in every form."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text)
+    assert found and client.cookies.get("regimes_csrf") == found.group(1)
+    return found.group(1)
+
+
 def _post(client: TestClient, data: dict[str, Any], files: dict[str, Any] | None = None, url: str = "/") -> Any:
-    return client.post(url, data=data, files=files or NO_FILE)
+    return client.post(url, data={"csrf_token": _token(client), **data}, files=files or NO_FILE)
 
 
 class _Page(HTMLParser):
@@ -131,7 +144,8 @@ def _count(url: str) -> int:
 # ---------------------------------------------------------------- the pre-check page
 
 def test_precheck_page_is_chinese_accessible_and_needs_no_javascript(client: TestClient) -> None:
-    response = client.get("/")
+    assert "按所选规则生成问卷" in client.get("/").text
+    response = client.get("/", params={"regime": "liaoning-2026"})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     html = response.text
     assert '<html lang="zh-CN">' in html and 'name="viewport"' in html
@@ -146,6 +160,7 @@ def test_precheck_page_is_chinese_accessible_and_needs_no_javascript(client: Tes
         assert f"field-{field}" in page.ids
     assert 'type="date"' in html and 'name="project.service_forms" value="free_clinic"' in html
     assert '<option value="associate_senior">副高级</option>' in html  # enum labels from engine.vocabulary
+    assert "是否为浙江山区26县" not in html  # asked only where a rule reads it (Zhejiang)
     assert client.get("/static/site.css").headers["content-type"].startswith("text/css")
 
 
@@ -176,7 +191,7 @@ def test_flawed_shanghai_form_is_ineligible_on_the_funding_clause_and_logged(env
 def test_missing_facts_link_to_the_form_field_to_fill(client: TestClient) -> None:
     html = _post(client, FLAWED_FORM).text
     page = _page(html)
-    missing = html[html.index("缺少的事实"):html.index("提醒（一般性要求")]
+    missing = html[html.index('id="res-missing"'):html.index('id="res-warning"')]
     assert '<a href="#field-project.base_level">基地层级</a>' in missing
     for target in re.findall(r'href="#(field-[^"]+)"', html):
         assert target in page.ids, f"link to a missing anchor {target}"
@@ -199,8 +214,9 @@ def test_upload_fills_the_form_and_keeps_the_rest_of_the_file(client: TestClient
     assert page.values["project.budget.requested_support_wan"] == ["12"]
     assert page.values["experts.1.name"] == ["何佳"] and page.values["rows.experts"] == ["2"]
     assert page.values["region"] == ["shanghai"]
-    extra = page.values["extra_facts"][0]
-    assert '"listing"' in extra and "SH-2026-048" in extra
+    # facts the questionnaire does not ask ride along, listed in a details view
+    assert page.values["listing.entries.1.project_id"] == ["SH-2026-048"]
+    assert "问卷未询问、但随表单一并提交的内容" in html
     # posting the filled form back (what 预审 does next) gives the same verdict without the file
     again = {name: values if len(values) > 1 or name.endswith((".sources", ".honors", ".service_forms")) else values[0]
              for name, values in page.values.items()}
@@ -252,7 +268,7 @@ def test_add_and_remove_rows_without_javascript(client: TestClient) -> None:
     assert added.status_code == 200 and "预审结论" not in added.text
     page = _page(added.text)
     assert page.values["rows.experts"] == ["3"] and "field-experts.2.name" in page.ids
-    assert 'id="field-experts.2.id" name="experts.2.id" autofocus' in added.text
+    assert 'id="field-experts.2.name" name="experts.2.name" autofocus' in added.text
     assert page.values["experts.1.name"] == ["何佳"]
     removed = _page(_post(client, {**FLAWED_FORM, "action": "remove:experts:0"}).text)
     assert removed.values["rows.experts"] == ["1"] and removed.values["experts.0.name"] == ["何佳"]
@@ -270,9 +286,8 @@ def test_empty_expert_rows_are_not_experts_and_errors_point_at_the_right_row(cli
 
 def test_bad_input_never_gives_a_500(client: TestClient) -> None:
     cases = [
-        ({**FLAWED_FORM, "extra_facts": "{not json"}, None, 422),
-        ({**FLAWED_FORM, "extra_facts": "[1, 2]"}, None, 422),
-        ({**FLAWED_FORM, "extra_facts": '{"listing": {"entries": 5}}'}, None, 422),
+        ({**FLAWED_FORM, "listing.entries.0.kind": "many"}, None, 422),
+        ({**FLAWED_FORM, "project.nonsense": "1", "experts.x.title": "senior"}, None, 200),
         ({**FLAWED_FORM, "rows.experts": "999999999"}, None, 200),
         ({**FLAWED_FORM, "rows.experts": "-3", "action": "remove:experts:abc"}, None, 200),
         ({**FLAWED_FORM, "action": "remove:nothing:0"}, None, 200),
@@ -289,8 +304,9 @@ def test_bad_input_never_gives_a_500(client: TestClient) -> None:
     bad_file = _post(client, {"region": "shanghai"}, {"facts_file": ("x.json", b'{"experts": [{"title": "professor"}]}')})
     assert "x.json:1:" in _error_at(bad_file.text, "facts_file")
     garbage = client.post("/", content=b"--zzz\r\nnonsense", headers={"Content-Type": "multipart/form-data; boundary=zzz"})
-    assert garbage.status_code in (200, 400, 422) and "text/html" in garbage.headers["content-type"]
-    plain = client.post("/", data={"region": "shanghai", "project.level": "municipal"})  # urlencoded, no file part
+    assert garbage.status_code in (400, 403) and "text/html" in garbage.headers["content-type"]
+    plain = client.post("/", data={"region": "shanghai", "project.level": "municipal",  # urlencoded, no file part
+                                   "csrf_token": _token(client)})
     assert plain.status_code == 200 and "预审结论" in plain.text
 
 
@@ -360,3 +376,221 @@ def test_precheck_form_compared_under_every_regime_and_back(client: TestClient) 
     for name, value in FLAWED_FORM.items():
         if name != "action":
             assert page.values.get(name, [""]) == (value if isinstance(value, list) else [value]), name
+
+
+# ---------------------------------------------------------------- CSRF and strict UTF-8 (issue 14)
+
+def test_posts_need_this_browsers_csrf_token(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    page = client.get("/")
+    cookie = page.headers["set-cookie"] if "set-cookie" in page.headers else ""
+    token = _token(client)
+    assert not cookie or ("HttpOnly" in cookie and "SameSite=strict" in cookie)
+    before = _count(url)
+    for data in ({k: v for k, v in FLAWED_FORM.items()},  # no token
+                 {**FLAWED_FORM, "csrf_token": "x" * 43},  # somebody else's
+                 {**FLAWED_FORM, "csrf_token": ""}):
+        refused = client.post("/", data=data, files=NO_FILE)
+        assert refused.status_code == 403 and "安全令牌" in refused.text and "text/html" in refused.headers["content-type"]
+    stranger = TestClient(client.app)  # a forged cross-site post carries the victim's cookie but cannot know the token
+    stranger.cookies.set("regimes_csrf", token)
+    assert stranger.post("/", data=FLAWED_FORM, files=NO_FILE).status_code == 403
+    assert client.post("/compare/facts", data={"facts_text": "experts: []"}, files=NO_FILE).status_code == 403
+    assert _count(url) == before  # nothing refused was evaluated or logged
+    assert _post(client, FLAWED_FORM).status_code == 200 and _count(url) == before + 1
+    assert _post(client, {"facts_text": "experts: []"}, url="/compare/facts").status_code == 200
+    for html in (client.get("/compare").text, client.get("/", params={"regime": "shanghai-2026"}).text):
+        assert f'name="csrf_token" value="{token}"' in html  # every post form carries it
+
+
+def _multipart(fields: list[tuple[bytes, bytes]]) -> tuple[bytes, dict[str, str]]:
+    boundary = b"----x9f2"
+    body = b"".join(b"--" + boundary + b'\r\nContent-Disposition: form-data; name="' + name + b'"\r\n\r\n' + value + b"\r\n"
+                    for name, value in fields) + b"--" + boundary + b"--\r\n"
+    return body, {"Content-Type": "multipart/form-data; boundary=" + boundary.decode()}
+
+
+def test_form_fields_are_decoded_strictly_as_utf8(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    token = _token(client).encode()
+    before = _count(url)
+    good = "嘉定区专家服务团".encode()
+    bad = "嘉定区".encode("gbk")  # what a wrongly set browser or a script sends: not UTF-8
+    urlencoded = b"&".join([b"csrf_token=" + token, b"regime=shanghai-2026", b"action=check",
+                            b"project.name=" + quote_from_bytes(bad).encode(), b"project.level=municipal"])
+    response = client.post("/", content=urlencoded, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400 and "项目名称" in response.text and "不是有效的 UTF-8 文本" in response.text
+    assert _page(response.text).values.get("project.level") == ["municipal"]  # the rest is kept
+    raw = b"csrf_token=" + token + b"&regime=shanghai-2026&project.name=" + bad  # raw bytes, not %-escaped
+    assert client.post("/", content=raw, headers={"Content-Type": "application/x-www-form-urlencoded"}).status_code == 400
+    body, headers = _multipart([(b"csrf_token", token), (b"regime", b"shanghai-2026"), (b"project.name", bad)])
+    response = client.post("/", content=body, headers=headers)
+    assert response.status_code == 400 and "项目名称" in response.text and "UTF-8" in response.text
+    body, headers = _multipart([(b"csrf_token", token), (b"facts_text", b"experts: [{name: " + bad + b"}]")])
+    assert client.post("/compare/facts", content=body, headers=headers).status_code == 400
+    latin = {"Content-Type": "multipart/form-data; charset=latin-1; boundary=----x9f2"}
+    assert client.post("/", content=body, headers=latin).status_code == 400
+    assert _count(url) == before  # no mojibake reached the decision log
+    body, headers = _multipart([(b"csrf_token", token), (b"regime", b"shanghai-2026"), (b"project.name", good)])
+    response = client.post("/", content=body, headers=headers)
+    assert response.status_code == 200 and _count(url) == before + 1
+    assert _page(response.text).values["project.name"] == ["嘉定区专家服务团"]
+
+
+# ---------------------------------------------------------------- the questionnaire round trip and the result
+
+def _posted_back(html: str) -> dict[str, Any]:
+    """The page's form as the browser would post it unchanged (lists stay lists)."""
+    values = _page(html).values
+    values.pop("action", None)
+    return {k: v if len(v) > 1 or qn.leaf_for(k) is not None and qn.leaf_for(k).kind == "multi" else v[0]  # type: ignore[union-attr]
+            for k, v in values.items()}
+
+
+def _decision(url: str, html: str) -> dict[str, Any]:
+    found = re.search(r"判定编号 <code>([0-9a-f-]{36})</code>", html)
+    assert found, html[:500]
+    store = Store(url)
+    try:
+        logged = store.get(found.group(1))
+    finally:
+        store.close()
+    assert logged is not None
+    return logged.as_dict()
+
+
+def _same(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert a["facts"] == b["facts"]
+    ra, rb = ({k: v for k, v in d["result"].items() if k != "decision_id"} for d in (a, b))
+    assert ra == rb
+
+
+EXAMPLES = sorted((ROOT / "examples").glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[f"{p.parent.name}/{p.name}" for p in EXAMPLES])
+def test_upload_then_submit_the_form_unchanged_gives_the_same_verdict_and_counts(env: tuple[TestClient, str],
+                                                                                path: Path) -> None:
+    client, url = env
+    regime = path.parent.name
+    judgements = re.findall(r"^  (\w+): \{subjects", (ROOT / "policies" / regime.split("-")[0] /
+                                                      f"{regime.split('-')[1]}.yaml").read_text(encoding="utf-8"), re.M)
+    assert judgements
+    for judge in judgements:
+        for stage in ("application", "closing"):
+            choice = {"regime": regime, "as_of": "2026-06-01", "stage": stage, "judge": judge}
+            first = _post(client, choice, {"facts_file": (path.name, path.read_bytes(), "application/yaml")})
+            assert first.status_code == 200, (judge, stage, first.text[:300])
+            second = _post(client, {**_posted_back(first.text), "action": "check"})
+            assert second.status_code == 200, (judge, stage)
+            one, two = _decision(url, first.text), _decision(url, second.text)
+            _same(one, two)
+            assert _chips(first.text) == _chips(second.text)
+            # the facts downloaded as YAML at this point, uploaded again: the same again
+            download = _post(client, {**_posted_back(second.text), "action": "download-facts"})
+            assert download.status_code == 200 and "attachment" in download.headers["content-disposition"]
+            third = _post(client, choice, {"facts_file": ("facts.yaml", download.content, "application/yaml")})
+            _same(one, _decision(url, third.text))
+
+
+def _chips(html: str) -> dict[str, int]:
+    return {css: int(n) for css, n in re.findall(r'<li class="chip chip-([a-z]+)"><a href="#res-\1">[^<]*<b>(\d+)</b>', html)}
+
+
+def _section(html: str, css: str) -> str:
+    start = html.index(f'id="res-{css}"')
+    ends = [i for i in (html.find('id="res-', start + 10), html.find("</section>", start)) if i > 0]
+    return html[start:min(ends)]
+
+
+def test_chips_count_exactly_what_the_sections_list(client: TestClient) -> None:
+    for path in EXAMPLES:
+        html = _post(client, {"regime": path.parent.name, "as_of": "2026-06-01"},
+                     {"facts_file": (path.name, path.read_bytes(), "application/yaml")}).text
+        chips = _chips(html)
+        assert chips, path
+        for css, count in chips.items():
+            body = _section(html, css)
+            listed = body.count('<li id="r-') if css not in ("manual", "obligations", "na", "later") \
+                else body.count("<tr><td") if css == "obligations" else body.count("<li>")
+            assert listed == count, (path, css, count, listed)
+            assert re.search(rf"（{count}）</h3>", body), (path, css)
+        verdict = re.search(r'<span class="verdict verdict-(\w+)">', html).group(1)  # type: ignore[union-attr]
+        assert (verdict == "ineligible") == ("fail" in chips), path  # 符合条件 never next to a failed hard requirement
+        if verdict == "eligible":
+            assert "missing" not in chips
+
+
+def test_a_failure_links_to_its_field_which_shows_the_limit_and_the_clause(client: TestClient) -> None:
+    html = _post(client, FLAWED_FORM).text
+    failures = _section(html, "fail")
+    assert '<a href="#field-project.budget.requested_support_wan">申请经费支持</a>' in failures
+    field = re.search(r'<div class="field field-number flagged flagged-fail">(?:(?!<div class="field ).)*?'
+                      r'id="field-project.budget.requested_support_wan".*?</div>\s*</div>', html, re.S)
+    assert field, "the funding field is not highlighted"
+    text = re.sub(r"<[^>]+>", "", field.group(0))
+    assert "未通过" in text and "≤ 10万元" in text and "附件1 二、经费保障" in text and "不超过 10 万元" in text
+    assert 'aria-invalid="true"' in field.group(0) and "field-project.budget.requested_support_wan-flag" in field.group(0)
+    # a warning on an expert's title points at that expert's row
+    assert '<a href="#field-experts.1.title">专家 2 · 职称</a>' in _section(html, "warning")
+
+
+def test_results_download_as_json_and_yaml_and_the_facts_as_yaml(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    html = _post(client, FLAWED_FORM).text
+    logged = _decision(url, html)
+    links = dict(re.findall(r'<a download="[^"]*\.(json|yaml)" href="data:[^;]+;charset=utf-8;base64,([^"]+)">', html))
+    result = json.loads(base64.b64decode(links["json"]))
+    assert result == logged["result"] and result["decision_id"]
+    yaml_links = re.findall(r'<a download="([^"]*)\.yaml" href="data:[^;]+;charset=utf-8;base64,([^"]+)">', html)
+    texts = {name.split("-")[0]: base64.b64decode(data).decode() for name, data in yaml_links}
+    assert yaml.safe_load(texts["预审结果"]) == json.loads(json.dumps(logged["result"]))
+    assert load_facts_text(texts["预审事实"]) == logged["facts"]
+
+
+def test_blank_questionnaires_are_never_eligible(client: TestClient) -> None:
+    for regime in ("liaoning-2026", "shanghai-2022", "shanghai-2026", "zhejiang-2023", "heilongjiang-2025"):
+        for judge in ("application", "expert", "base"):
+            html = _post(client, {"regime": regime, "judge": judge, "as_of": "2026-06-01"}).text
+            if "不可选" in html:
+                continue  # the regime makes no such judgement
+            assert "预审结论" in html and "verdict-eligible" not in html, (regime, judge)
+    only_region = _post(client, {"region": "shanghai", "as_of": "2026-06-01"}).text
+    assert "verdict-incomplete" in only_region
+
+
+def test_the_result_page_shows_no_fact_paths_or_codes_outside_details(client: TestClient) -> None:
+    html = _post(client, FLAWED_FORM).text
+    result = html[html.index('<section class="result"'):html.index("</section>", html.index('<section class="result"'))]
+    visible = re.sub(r"<details.*?</details>", "", result, flags=re.S)
+    visible = re.sub(r"<code>.*?</code>|<[^>]+>", " ", visible)
+    leaks = re.findall(r"[a-z_]+\.[a-z_]+|[a-z]+\[\d+\]|\b[a-z]+_[a-z_]+\b|\b(?:municipal|senior|intermediate)\b", visible)
+    assert not leaks, leaks[:10]
+
+
+def test_compare_from_the_form_says_what_each_regime_ignores(client: TestClient) -> None:
+    html = _post(client, {**FLAWED_FORM, "action": "compare"}).text
+    assert "本规则集不读取的已填事实" in html and "对本规则集不起作用" in html
+    row = re.search(r'<tr><th scope="row">黑龙江 2025.*?</tr>', html, re.S)
+    assert row and "申请经费支持" in row.group(0)  # Heilongjiang reads no funding figure
+    row = re.search(r'<tr><th scope="row">上海 2026.*?</tr>', html, re.S)
+    assert row and "申请经费支持" not in row.group(0)
+
+
+def test_explicit_none_answers_reach_the_facts(env: tuple[TestClient, str]) -> None:
+    client, url = env
+    html = _post(client, {**FLAWED_FORM, "project.service_forms": [qn.NONE], "list.project.locations": "none",
+                          "project.locations.0.province": "", "project.locations.0.county": ""}).text
+    facts = _decision(url, html)["facts"]
+    assert facts["project"]["service_forms"] == [] and facts["project"]["locations"] == []
+    assert "list.project.locations" in _page(html).values and _page(html).values["project.service_forms"] == [qn.NONE]
+
+
+def test_questions_a_when_makes_irrelevant_are_marked(client: TestClient) -> None:
+    form = {"regime": "liaoning-2026", "stage": "implementation", "as_of": "2026-06-01", "project.foreign_experts": "false"}
+    html = _post(client, form).text
+    field = re.search(r'<div class="field field-bool inapplicable">(?:(?!<div class="field ).)*?'
+                      r'id="field-project.foreign_affairs_approved"(?:(?!<div class="field ).)*', html, re.S)
+    assert field and "按已填内容，本项目前不适用" in field.group(0) and "邀请境外专家 = 是" in field.group(0)
+    asked = _post(client, {**form, "project.foreign_experts": "true"}).text
+    assert 'class="field field-bool inapplicable"' not in asked.split('id="field-project.foreign_affairs_approved"')[0][-400:]
