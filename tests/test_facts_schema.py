@@ -442,7 +442,8 @@ def test_malformed_yaml_names_file_line_and_column(tmp_path):
     with pytest.raises(FactsError) as info:
         load_facts_file(path)
     (message,) = info.value.errors
-    assert message.startswith(f"{path}:3:8: YAML 语法错误：")
+    assert message.startswith(f"{path}:2:9: YAML 语法错误：")  # where the unclosed [ starts, not where it was noticed
+    assert "列表没有正确闭合" in message
 
 
 def test_duplicate_key_is_an_error():

@@ -124,17 +124,40 @@ def load(text: str) -> Document:
         loader.dispose()
 
 
+# PyYAML's messages, in Chinese: (pattern in its problem or context, text). The position reported is where the
+# construct that is wrong *started* (an unclosed [ on line 2, not the end of the file where PyYAML noticed).
+_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("while parsing a flow sequence", "此处开始的 [ … ] 列表没有正确闭合（缺少 ] 或逗号）"),
+    ("while parsing a flow mapping", "此处开始的 { … } 映射没有正确闭合（缺少 } 或逗号）"),
+    ("mapping values are not allowed here", "此处不能再写“键: 值”（可能缺少换行、缩进不对或值需要加引号）"),
+    ("found character '\\t' that cannot start any token", "不能用制表符（Tab）缩进，请改用空格"),
+    ("found character", "含有不能出现在此处的字符（可能需要加引号）"),
+    ("while scanning a quoted scalar", "此处开始的引号没有闭合"),
+    ("while scanning a simple key", "此处的键后缺少冒号“:”"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("while parsing a block mapping", "此处开始的映射缩进不一致（同一层的键应对齐）"),
+    ("while parsing a block collection", "此处开始的列表缩进不一致（“- ”应对齐）"),
+    ("expected <block end>", "缩进不一致"),
+    ("found duplicate anchor", "锚点（&）重复"),
+    ("found undefined alias", "引用了未定义的锚点（*）"),
+)
+
+
 def _problem(exc: yaml.YAMLError) -> str:
     if isinstance(exc, yaml.MarkedYAMLError):
-        return exc.problem or exc.context or "无法解析"
+        said = f"{exc.context or ''} {exc.problem or ''}"
+        for pattern, text in _MESSAGES:
+            if pattern in said:
+                return text
+        return "无法解析（YAML 格式有误）"
     if isinstance(exc, yaml.reader.ReaderError):
         return f"文件含有不允许的控制字符（{exc.character!r}）"
-    return str(exc)
+    return "无法解析（YAML 格式有误）"
 
 
 def _position(exc: yaml.YAMLError) -> tuple[int | None, int | None]:
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
         if mark:
             return mark.line + 1, mark.column + 1
     return None, None
