@@ -172,6 +172,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     configure_logging()
     cfg = app.state.config
     app.state.tokens = cfg.get("tokens") or TokenTable.from_env()
+    roles = app.state.tokens.roles()
+    log.info("令牌：已配置角色 %s", "、".join(roles) if roles else "（无：只有开放接口可用）")
     app.state.holder = RegistryHolder(cfg.get("policies"))
     for line in app.state.holder.errors:
         log.warning("已跳过无效的规则文件：%s", line)

@@ -50,6 +50,10 @@ class TokenTable:
     def from_env(cls) -> TokenTable:
         return cls(parse_tokens(settings().tokens))
 
+    def roles(self) -> list[str]:
+        """The roles configured (for the start-up log line; never the tokens)."""
+        return sorted({role for _, role in self.entries})
+
     def role_of(self, token: str) -> str | None:
         digest = hashlib.sha256(token.encode("utf-8", "surrogateescape")).digest()
         found = None
@@ -73,7 +77,11 @@ def require(permission: str) -> Callable[[Request], str]:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("Authorization 请求头应为 Bearer <令牌>")
-        role = request.app.state.tokens.role_of(token.strip())
+        table = request.app.state.tokens
+        if not table.entries:
+            raise _unauthorized("本服务未配置任何令牌（REGIMES_TOKENS 为空），需要令牌的接口都不可用；"
+                                "请管理员按 README 生成并配置令牌")
+        role = table.role_of(token.strip())
         if role is None:
             raise _unauthorized("令牌无效")
         if permission not in GRANTS[role]:

@@ -73,3 +73,17 @@ def test_token_table() -> None:
         with pytest.raises(TokenConfigError) as err:
             parse_tokens(spec)
         assert "x" not in str(err.value).replace("REGIMES_TOKENS", "") or spec == "admin:x"
+
+
+def test_a_token_sent_to_a_service_without_tokens_is_told_so(tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+    from service.auth import TokenTable
+    from service.testing import copy_policies
+
+    app = create_app(policies=copy_policies(tmp_path / "policies"), database_url=f"sqlite:///{tmp_path / 'd.db'}",
+                     tokens=TokenTable([]))
+    with TestClient(app) as c:
+        answer = c.get("/v1/decisions/x", headers={"Authorization": "Bearer something"})
+        assert answer.status_code == 401 and "未配置任何令牌" in answer.json()["error"]
