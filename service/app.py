@@ -15,18 +15,19 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from swagger_ui_bundle import swagger_ui_path
 
 from engine.audit.replay import ReplayError, decide, impact, replay
-from engine.audit.store import Store
+from engine.audit.search import impact_csv
+from engine.audit.store import Store, safe_url
 from engine.backends import live_states
 from engine.backends.sandbox import compile_candidate
 from engine.facts import validate_facts
@@ -62,6 +63,7 @@ from service.models import (
     parse_date,
 )
 from service.ratelimit import RateLimitMiddleware
+from service.routers.decisions import record_read
 from service.state import RegistryHolder
 
 log = logging.getLogger("regimes.service")
@@ -232,7 +234,6 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
 
 
 def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whole HTTP surface)
-    auditor = [Depends(require("auditor"))]
     staff = [Depends(require("staff"))]
 
     @app.get("/healthz", response_model=Health, tags=["service"], summary="存活检查，及已加载规则集的内容哈希")
@@ -240,6 +241,7 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         holder = request.app.state.holder
         return {"status": "ok", "regimes": holder.hashes(), "errors": holder.errors,
                 "loaded_at": holder.loaded_at.isoformat(), "database": _store(request).dialect,
+                "database_url": safe_url(_store(request).url),
                 "live_engine_states": live_states(), "last_reload": holder.last_reload}
 
     @app.get("/v1/regimes", response_model=list[RegimeSummary], tags=["regimes"], summary="全部规则集")
@@ -322,19 +324,22 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
                 raise ApiError(422, text, [(field, text)])
         return JSONResponse(comparison.diff(registry, from_id, to_id))
 
-    @app.get("/v1/decisions/{decision_id}", response_model=DecisionRecord, dependencies=auditor, tags=["decisions"],
+    @app.get("/v1/decisions/{decision_id}", response_model=DecisionRecord, tags=["decisions"],
              summary="一条决策记录：输入事实、结果、规则集哈希、时间（auditor / staff）",
              responses={**AUTH_ERRORS, **NOT_FOUND})
-    def get_decision(request: Request, decision_id: DecisionIdParam) -> JSONResponse:
+    def get_decision(request: Request, decision_id: DecisionIdParam,
+                     role: Annotated[str, Depends(require("auditor"))]) -> JSONResponse:
         decision = _store(request).get(decision_id)
         if decision is None:
             raise ApiError(404, f"决策 '{decision_id}' 不存在", [("decision_id", f"decision_id: 决策 '{decision_id}' 不存在")])
+        record_read(request, role, "api-get", [decision_id])  # who read it, before it is shown
         return JSONResponse(decision.as_dict())
 
-    @app.post("/v1/decisions/{decision_id}/replay", dependencies=auditor, tags=["decisions"],
+    @app.post("/v1/decisions/{decision_id}/replay", tags=["decisions"],
               summary="复核一条决策：默认按当时的规则快照精确重算；可换规则集或日期（auditor / staff）",
               responses={200: {"model": ReplayResponse}, **AUTH_ERRORS, **NOT_FOUND, **ERRORS})
     def replay_decision(request: Request, decision_id: DecisionIdParam,
+                        role: Annotated[str, Depends(require("auditor"))],
                         body: ReplayRequest | None = None) -> JSONResponse:
         body = body or ReplayRequest()
         try:
@@ -342,17 +347,21 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         except SelectionError as exc:
             field = "regime" if body.regime else "as_of"
             raise ApiError(422, str(exc), [(field, f"{field}: {exc}")]) from None
+        record_read(request, role, "api-replay", [decision_id], body.model_dump(exclude_none=True) or None)
         return JSONResponse(out)
 
     @app.post("/v1/impact", dependencies=staff, tags=["admin"],
               summary="候选规则文件的影响：按候选规则重算该规则集的全部已记录决策（staff）",
-              responses={200: {"model": ImpactResponse}, **AUTH_ERRORS, **ERRORS},
+              responses={200: {"model": ImpactResponse, "content": {"text/csv": {"schema": {"type": "string"}}},
+                               "description": "JSON；format=csv 时为 CSV（每条结论或规则结果改变的决策一行）"},
+                         **AUTH_ERRORS, **ERRORS},
               openapi_extra={"requestBody": {"required": True, "description": "候选规则文件（YAML，UTF-8）", "content": {
                   "application/yaml": {"schema": {"type": "string"}, "example": examples.CANDIDATE_YAML},
                   "text/plain": {"schema": {"type": "string"}}}}})
-    async def impact_of(request: Request) -> JSONResponse:
+    async def impact_of(request: Request, format: Annotated[Literal["json", "csv"], Query(
+            description="json（默认）或 csv")] = "json") -> Response:
         raw = await request.body()
-        return await asyncio.to_thread(_impact, request, raw)
+        return await asyncio.to_thread(_impact, request, raw, format)
 
     @app.post("/v1/admin/reload", dependencies=staff, tags=["admin"], response_model=ReloadResponse,
               summary="重新读取 policies/：全部有效才替换，否则继续使用上一组有效规则并返回错误（staff）",
@@ -375,7 +384,7 @@ def candidate_dir(root: Path) -> Path:
     return next((d for d in subdirs if d.name == "sources"), subdirs[0] if subdirs else root)
 
 
-def _impact(request: Request, raw: bytes) -> JSONResponse:
+def _impact(request: Request, raw: bytes, fmt: str = "json") -> Response:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -390,7 +399,11 @@ def _impact(request: Request, raw: bytes) -> JSONResponse:
         candidate = compile_candidate(text, "<候选规则>", candidate_dir(holder.root))
     except PolicyError as exc:
         raise ApiError(422, "候选规则文件有误，未做任何改动", policy_errors(exc.errors)) from None
-    return JSONResponse(impact(_store(request), candidate))
+    # the edition it replaces: same id, else the one of its region in force on its effective_from
+    out = impact(_store(request), candidate, registry=request.app.state.holder.current)
+    if fmt == "csv":
+        return Response(impact_csv(out), media_type="text/csv; charset=utf-8")
+    return JSONResponse(out)
 
 
 app = create_app()

@@ -361,18 +361,45 @@ class ImpactDecision(BaseModel):
     created_at: str
     regime: RegimeRef
     as_of: str
+    stage: str | None = None
+    judged: str | None = None
+    project_id: str | None = None
+    applicant_unit: str | None = None
+    host_unit: str | None = None
+    verdict_before: str | None = None
+    verdict_after: str | None = None
     verdict: VerdictChange | None
-    rules: list[RuleChange]
+    rules: list[RuleChange] = Field(description="rules whose outcome changes what the applicant must do")
+
+
+class ReplacedEdition(BaseModel):
+    id: str
+    effective_from: str
+    why: Literal["same_id", "in_force"] = Field(description="same id, or the region's edition in force on the "
+                                                            "candidate's effective_from")
+
+
+class RuleImpact(BaseModel):
+    rule: str
+    topic: str | None
+    decisions: int = Field(description="changed decisions in which this rule's outcome changed")
+    transitions: dict[str, int] = Field(description="'pass→fail': count; — is a rule absent on that side")
 
 
 class ImpactResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_IMPACT]})
 
     candidate: RegimeRef
-    decisions: int = Field(description="logged decisions of this regime replayed")
+    replaces: ReplacedEdition | None = None
+    regimes: list[str] = Field([], description="regime ids whose logged decisions were replayed")
+    decisions: int = Field(description="logged decisions replayed")
     changed: int = Field(description="decisions whose verdict or any rule outcome changes")
     verdict_changed: int
     rules_changed: int
+    truncated: bool = False
+    refused: list[dict[str, str]] = Field([], description="decisions the candidate cannot judge (e.g. a judgement it "
+                                                          "no longer makes)")
+    by_rule: list[RuleImpact] = []
     changes: list[ImpactDecision]
 
 
@@ -391,5 +418,6 @@ class Health(BaseModel):
     errors: list[str] = Field(description="policy files skipped at the last (re)load")
     loaded_at: str
     database: str
+    database_url: str = Field("", description="the decision log in use, password hidden (as REGIMES_DATABASE_URL)")
     live_engine_states: int = Field(0, description="evaluations holding a rules-engine state right now (0 when idle)")
     last_reload: dict[str, Any] | None = Field(None, description="the last reload: at, ok, errors, regimes served after it")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,8 @@ def test_impact_of_a_candidate(env: tuple[TestClient, Path, str], tmp_path: Path
     out = response.json()
     assert out["decisions"] == 2 and out["changed"] >= 1 and out["verdict_changed"] >= 1
     assert first["decision_id"] in {c["decision_id"] for c in out["changes"]}
+    assert (out["replaces"]["id"], out["replaces"]["why"]) == ("liaoning-2026", "same_id")  # an edit of the same edition
+    assert any(r["rule"] == "expert-title" for r in out["by_rule"])
     store = Store(url)
     try:
         assert store.count() == 2 and store.policy_data(out["candidate"]["hash"]) is None
@@ -209,4 +212,4 @@ def test_cli_replay_and_impact(env: tuple[TestClient, Path, str], monkeypatch: p
     assert "不存在" in capsys.readouterr().err
     candidate.write_text("id: [unclosed\n", encoding="utf-8")
     assert cli.main(["impact", str(candidate)]) == cli.EXIT_INVALID_POLICY
-    assert f"{candidate}:2:1:" in capsys.readouterr().err
+    assert re.search(rf"^{re.escape(str(candidate))}:\d+:\d+: ", capsys.readouterr().err)  # file:line:col: message

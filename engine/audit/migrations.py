@@ -70,6 +70,54 @@ STEPS: list[Step] = [
             "ALTER TABLE decisions ADD COLUMN judged VARCHAR(20) NOT NULL DEFAULT 'application'",
         ],
     },
+    {  # 3: what auditors search by, filled at record time (rows logged before stay NULL: the log is
+        # append-only, so they are never back-filled); who read which decision; auditor web sessions
+        "common": [
+            "ALTER TABLE decisions ADD COLUMN region VARCHAR(100)",
+            "ALTER TABLE decisions ADD COLUMN verdict VARCHAR(20)",
+            "ALTER TABLE decisions ADD COLUMN project_id VARCHAR(200)",
+            "ALTER TABLE decisions ADD COLUMN applicant_unit VARCHAR(200)",
+            "ALTER TABLE decisions ADD COLUMN host_unit VARCHAR(200)",
+            "CREATE INDEX decisions_time ON decisions (created_at)",
+            "CREATE INDEX decisions_region_time ON decisions (region, created_at)",
+            "CREATE INDEX decisions_verdict_time ON decisions (verdict, created_at)",
+            "CREATE INDEX decisions_project ON decisions (project_id)",
+            "CREATE INDEX decisions_applicant_unit ON decisions (applicant_unit)",
+            "CREATE INDEX decisions_host_unit ON decisions (host_unit)",
+            # one row per decision read (decision_id NULL for a search that found nothing), grouped by read_id
+            """CREATE TABLE decision_reads (
+                read_id VARCHAR(36) NOT NULL,
+                seq INTEGER NOT NULL,
+                read_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                role VARCHAR(20) NOT NULL,
+                actor VARCHAR(200) NOT NULL,
+                action VARCHAR(40) NOT NULL,
+                query TEXT,
+                decision_id VARCHAR(64),
+                PRIMARY KEY (read_id, seq)
+            )""",
+            "CREATE INDEX decision_reads_time ON decision_reads (read_at)",
+            "CREATE INDEX decision_reads_decision ON decision_reads (decision_id)",
+            # not part of the log: a login of the auditor pages, kept here so every worker sees it
+            """CREATE TABLE audit_sessions (
+                id_hash VARCHAR(64) PRIMARY KEY,
+                role VARCHAR(20) NOT NULL,
+                actor VARCHAR(200) NOT NULL,
+                created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                expires_at TIMESTAMP WITH TIME ZONE NOT NULL
+            )""",
+        ],
+        "sqlite": [
+            "CREATE TRIGGER decision_reads_no_update BEFORE UPDATE ON decision_reads "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: the read log is append-only'); END",
+            "CREATE TRIGGER decision_reads_no_delete BEFORE DELETE ON decision_reads "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: the read log is append-only'); END",
+        ],
+        "postgresql": [
+            "CREATE TRIGGER decision_reads_append_only BEFORE UPDATE OR DELETE ON decision_reads "
+            "FOR EACH ROW EXECUTE FUNCTION regimes_append_only()",
+        ],
+    },
 ]
 
 LATEST = len(STEPS)

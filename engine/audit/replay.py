@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.audit.store import Decision, Store, canonical_json
+from engine.errors import QueryError
 from engine.evaluate import evaluate
 from engine.policy.model import Regime
 from engine.policy.validate import PolicyError, load_regime_text
@@ -117,28 +118,104 @@ def _registry(registry: Registry | None) -> Registry:
     return registry if registry is not None else Registry.load()
 
 
-def impact(store: Store, candidate: Regime, progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
-    """Replay every logged decision of the candidate's regime under the candidate; report what changes.
+# an outcome that leaves the applicant nothing to fix: a pass, a rule that does not apply, or no such rule
+# (the same reading as `compare`'s ≠); a change between two of these is not a change of outcome
+NOTHING_TO_FIX = frozenset({None, "pass", "not_applicable"})
 
-    Nothing is written: a candidate is only ever compared, never stored.
+
+def outcome_changes(diff: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rule changes of `changes()` that change what the applicant must do (e.g. pass → fail,
+    missing → pass, a new rule that fails); a new rule that passes or does not apply is left out."""
+    return [r for r in diff["rules"] if not (r["from"] in NOTHING_TO_FIX and r["to"] in NOTHING_TO_FIX)]
+
+
+def _date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None
+
+
+def replaced_edition(candidate: Regime, store: Store, registry: Registry | None = None) -> dict[str, Any] | None:
+    """The edition a candidate would replace: the one with its id, else the edition of its region in force
+    on its `effective_from`. Editions are those whose snapshots are in the log, and those of `registry`."""
+    editions: dict[str, dict[str, Any]] = {}
+    for snap in store.snapshots():
+        day = _date(snap["effective_from"])
+        if day is not None:
+            editions.setdefault(snap["id"], {"id": snap["id"], "region": snap["region"], "effective_from": day})
+    for regime in (registry.regimes.values() if registry is not None else []):
+        editions[regime.id] = {"id": regime.id, "region": regime.region, "effective_from": regime.effective_from}
+    if candidate.id in editions:
+        found, why = editions[candidate.id], "same_id"
+    else:
+        in_force = sorted((e for e in editions.values()
+                           if e["region"] == candidate.region and e["effective_from"] <= candidate.effective_from),
+                          key=lambda e: (e["effective_from"], e["id"]))
+        if not in_force:
+            return None
+        found, why = in_force[-1], "in_force"
+    return {"id": found["id"], "effective_from": found["effective_from"].isoformat(), "why": why}
+
+
+def impact(store: Store, candidate: Regime, progress: Callable[[int, int], None] | None = None,
+           registry: Registry | None = None, limit: int | None = None) -> dict[str, Any]:
+    """Replay the logged decisions of the edition the candidate would replace (`replaced_edition`; and any
+    logged under the candidate's own id) under the candidate, each on its own date, stage and judgement.
+
+    Reports per changed decision the verdict before and after and the rules whose outcome changed
+    (`outcome_changes`), and totals per rule. With `limit`, at most that many decisions are replayed
+    (`truncated` says so). Nothing is written: a candidate is only ever compared, never stored.
     """
-    total = store.count(candidate.id)
+    replaces = replaced_edition(candidate, store, registry)
+    regime_ids = sorted({candidate.id} | ({replaces["id"]} if replaces else set()))
+    total = store.count(regime_ids)
+    if limit is not None:
+        total = min(total, limit)
     changed: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    per_rule: dict[str, dict[str, Any]] = {}
     verdicts = rules = done = 0
-    for decision in store.decisions_for(candidate.id):
-        diff = replay_under(decision, candidate)
+    truncated = False
+    for decision in store.decisions_for(regime_ids):
+        if limit is not None and done >= limit:
+            truncated = True
+            break
         done += 1
-        if diff["verdict"] or diff["rules"]:
-            verdicts += diff["verdict"] is not None
-            rules += bool(diff["rules"])
-            changed.append({"decision_id": decision.id, "created_at": decision.created_at.isoformat(),
-                            "regime": {"id": decision.regime_id, "version": decision.regime_version,
-                                       "hash": decision.regime_hash},
-                            "as_of": decision.as_of.isoformat(), "verdict": diff["verdict"], "rules": diff["rules"]})
-        if progress is not None:
-            progress(done, max(total, done))
-    return {"candidate": candidate.ref(), "decisions": done, "changed": len(changed), "verdict_changed": verdicts,
-            "rules_changed": rules, "changes": changed}
+        try:
+            after = evaluate(candidate, decision.facts, decision.as_of, stage=decision.stage, judge=decision.judged)
+        except QueryError as exc:  # e.g. the candidate no longer makes this judgement
+            refused.append({"decision_id": decision.id, "error": str(exc)})
+            continue
+        finally:
+            if progress is not None:
+                progress(done, max(total, done))
+        diff = changes(decision.result, after)
+        moved = outcome_changes(diff)
+        if not (diff["verdict"] or moved):
+            continue
+        verdicts += diff["verdict"] is not None
+        rules += bool(moved)
+        for rule in {r["rule"]: r for r in moved}.values():
+            entry = per_rule.setdefault(rule["rule"], {"rule": rule["rule"], "topic": rule.get("topic"),
+                                                      "decisions": 0, "transitions": {}})
+            entry["decisions"] += 1
+        for rule in moved:
+            step = f"{rule['from'] or '—'}→{rule['to'] or '—'}"  # — : the rule is absent on that side
+            transitions = per_rule[rule["rule"]]["transitions"]
+            transitions[step] = transitions.get(step, 0) + 1
+        keys = decision.keys()
+        changed.append({"decision_id": decision.id, "created_at": decision.created_at.isoformat(),
+                        "regime": {"id": decision.regime_id, "version": decision.regime_version,
+                                   "hash": decision.regime_hash},
+                        "as_of": decision.as_of.isoformat(), "stage": decision.stage, "judged": decision.judged,
+                        "project_id": keys["project_id"], "applicant_unit": keys["applicant_unit"],
+                        "host_unit": keys["host_unit"], "verdict_before": decision.result["verdict"],
+                        "verdict_after": after["verdict"], "verdict": diff["verdict"], "rules": moved})
+    by_rule = sorted(per_rule.values(), key=lambda e: (-e["decisions"], e["rule"]))
+    return {"candidate": candidate.ref(), "replaces": replaces, "regimes": regime_ids, "decisions": done,
+            "changed": len(changed), "verdict_changed": verdicts, "rules_changed": rules, "truncated": truncated,
+            "refused": refused, "by_rule": by_rule, "changes": changed}
 
 
 def replay_under(decision: Decision, regime: Regime) -> dict[str, Any]:
