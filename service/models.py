@@ -1,6 +1,6 @@
 """Request and response models of the HTTP API, and the OpenAPI examples.
 
-The facts document has one definition: engine/schemas/facts.schema.json. Request models
+The facts document has one definition: engine/facts/facts.schema.json. Request models
 declare `facts` as a free JSON object whose OpenAPI schema becomes a `$ref` to that file's
 schema (inserted under components by `service.openapi`), and the service validates it with
 the engine's own validator, so the documented schema and the enforced one cannot drift.

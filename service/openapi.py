@@ -1,6 +1,6 @@
 """OpenAPI document: FastAPI's, plus the engine's facts JSON Schema under `components/schemas/Facts`.
 
-The facts schema is inserted from engine/schemas/facts.schema.json at startup (its `$defs`
+The facts schema is inserted from engine/facts/facts.schema.json at startup (its `$defs`
 become `Facts_<name>` components), so the API documents exactly the schema it enforces.
 """
 
