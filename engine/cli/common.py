@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any, NoReturn
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -83,8 +84,14 @@ def load_facts(path: str) -> dict:
 
 
 
-def _rule_table(title: str, colour: str) -> Table:
-    table = Table(title=title, title_style=f"bold {colour}", title_justify="left", show_lines=True, expand=True)
+def _box(console: Console) -> Any:
+    """Box-drawing borders on a terminal; plain columns when piped (grep and diff read it line by line)."""
+    return box.HEAVY_HEAD if console.is_terminal else None
+
+
+def _rule_table(title: str, colour: str, console: Console) -> Table:
+    table = Table(title=title, title_style=f"bold {colour}", title_justify="left", show_lines=console.is_terminal,
+                  expand=True, box=_box(console))
     table.add_column("规则", no_wrap=True, min_width=8)  # ids are never broken mid-word; the text columns wrap
     table.add_column("对象", overflow="fold", ratio=1)
     table.add_column("说明", overflow="fold", ratio=5)
@@ -107,7 +114,7 @@ def render_result(result: dict[str, Any], console: Console) -> None:
         rows = [r for r in result["results"] if pick(r)]
         if not rows:
             continue
-        table = _rule_table(f"{title}（{len(rows)}）", colour)
+        table = _rule_table(f"{title}（{len(rows)}）", colour, console)
         for r in rows:
             message = r["message"]
             if r["kind"] == "entitlement":
@@ -126,7 +133,7 @@ def render_result(result: dict[str, Any], console: Console) -> None:
     manual = result.get("manual_checks") or []
     if manual:
         table = Table(title=f"需人工核对（{len(manual)}）", title_style="bold blue", title_justify="left",
-                      show_lines=True, expand=True)
+                      show_lines=console.is_terminal, expand=True, box=_box(console))
         table.add_column("条款", overflow="fold", ratio=2)
         table.add_column("原文", overflow="fold", ratio=4)
         table.add_column("核对什么", overflow="fold", ratio=4)
@@ -135,8 +142,8 @@ def render_result(result: dict[str, Any], console: Console) -> None:
         console.print(table)
     duties = result.get("obligations") or []
     if duties:
-        table = Table(title=f"限期事项（{len(duties)}）", title_style="bold", title_justify="left", show_lines=True,
-                      expand=True)
+        table = Table(title=f"限期事项（{len(duties)}）", title_style="bold", title_justify="left",
+                      show_lines=console.is_terminal, expand=True, box=_box(console))
         for col, ratio in (("截止日期", 2), ("事项", 3), ("状态", 2), ("条款", 3)):
             table.add_column(col, overflow="fold", ratio=ratio)
         for o in duties:
