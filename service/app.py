@@ -225,8 +225,10 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
 
     app.include_router(web_router)
     from service.routers import decisions as decisions_router
+    from service.routers import staff as staff_router
 
     app.include_router(decisions_router.router)
+    app.include_router(staff_router.router)  # policy staff: preview a draft (validate, diff, impact, questions)
     from service.openapi import install_openapi
 
     install_openapi(app)
