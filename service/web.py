@@ -31,7 +31,7 @@ from fastapi.templating import Jinja2Templates
 from python_multipart.multipart import MultipartParser, parse_options_header
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.audit.replay import decide
+from engine.audit.replay import ReplayError, decide, snapshot_regime
 from engine.compare import core as comparison
 from engine.compare.render import (  # the matrix page's table and phone-card styles, shared
     CHANGE_LABEL,
@@ -348,8 +348,9 @@ class ResultView:
 
 def result_view(result: dict[str, Any], regime: Any, built: Built, q: Questionnaire | None,
                 state: FormState) -> ResultView:
-    rules = {r.id: r for r in regime.rules}
-    instances = qn.entry_instances(regime, built.facts, result)
+    """`regime` None: a result link whose rules are gone; entries are shown by their rule id, as logged."""
+    rules = {r.id: r for r in regime.rules} if regime is not None else {}
+    instances = qn.entry_instances(regime, built.facts, result) if regime is not None else None
     flags: dict[str, list[dict[str, Any]]] = {}
     sections: list[dict[str, Any]] = []
     grouped: dict[str, list[dict[str, Any]]] = {}
@@ -357,14 +358,16 @@ def result_view(result: dict[str, Any], regime: Any, built: Built, q: Questionna
         rule = rules.get(entry["rule"])
         css = next((c for (_, pick, _), c in zip(GROUPS, ("fail", "missing", "warning", "pending", "pass",
                                                           "entitlement"), strict=True) if pick(entry)), None)
-        if css is None or rule is None:
+        if css is None or (rule is None and regime is not None):
             continue
-        item = {**entry, "title": rule.title, "requirement": comparison.describe_rule(rule),
+        item = {**entry, "title": rule.title if rule else entry["rule"],
+                "requirement": comparison.describe_rule(rule) if rule else "",
                 "subject_label": subject_label(entry["subject_id"]), "fix": []}
         paths: list[str] = []
         if entry["outcome"] == "missing":
             paths = entry.get("missing", [])
-        elif entry["outcome"] == "fail" and entry["kind"] == "requirement" and instances and instances[n] is not None:
+        elif entry["outcome"] == "fail" and entry["kind"] == "requirement" and instances and instances[n] is not None \
+                and rule is not None:
             paths = qn.checked_paths(rule, instances[n])
         for path in paths:
             name = qn.form_name(path, built)
@@ -623,6 +626,46 @@ def _precheck_submit(request: Request, registry: Registry, body: bytes) -> Respo
     return _decide(request, registry, state, built, regime, q, as_of)
 
 
+# ---------------------------------------------------------------- result links: /r/<capability>
+
+LINK_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32}$")  # secrets.token_urlsafe(24)
+LINK_NOTE = "保存此链接可随时重新打开本次预审结果；持有链接者均可查看，请勿公开"
+
+
+def new_capability() -> str:
+    """A result link's secret: 192 random bits, so links cannot be guessed or enumerated like ids."""
+    return secrets.token_urlsafe(24)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"  # the page carries (or is reached by) the secret link
+    return response
+
+
+@router.get("/r/{token}", response_class=HTMLResponse)
+def result_link(request: Request, token: str) -> Response:
+    """The logged decision a result link names, read-only: facts and result exactly as logged."""
+    decision = request.app.state.store.find_by_capability(token) if LINK_SHAPE.match(token) else None
+    if decision is None:
+        return _no_store(render(request, "message.html", {
+            "title": "找不到该预审结果", "back": "/",
+            "message": "此链接无效或不完整：请核对链接是否完整复制（结果链接只能由提交预审时的页面生成）。"}, 404))
+    registry: Registry = request.app.state.holder.current
+    regime = registry.regimes.get(decision.regime_id)
+    if regime is None or regime.hash != decision.regime_hash:
+        try:  # the exact rules it was decided with, from the log's snapshot
+            regime = snapshot_regime(request.app.state.store, decision.regime_hash)
+        except ReplayError:
+            regime = None  # shown by the logged id, version and hash only
+    facts, result = decision.facts, decision.result
+    state = qn.state_from_facts(facts)
+    built = Built(facts, {lid: list(range(state.row_count(lid))) for lid in qn.lists()})
+    view = result_view(result, regime, built, None, state)
+    context = {"result": result, "regime": regime, "view": view, "decision": decision,
+               "facts_text": qn.facts_yaml(facts)}
+    return _no_store(render(request, "result_link.html", context))
+
+
 def _download(text: str, filename: str, mime: str) -> Response:
     return Response(text.encode("utf-8"), media_type=f"{mime}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
@@ -650,15 +693,18 @@ def _parse_upload(upload: tuple[str, bytes] | None, errors: Errors) -> dict[str,
 
 def _decide(request: Request, registry: Registry, state: FormState, built: Built, regime: Any,
             q: Questionnaire, as_of: dt.date) -> Response:
+    capability = new_capability()
     try:
-        result = decide(request.app.state.store, regime, as_of, built.facts, q.stage, q.judge)
+        result = decide(request.app.state.store, regime, as_of, built.facts, q.stage, q.judge, capability=capability)
     except (SQLAlchemyError, EngineError) as exc:
         what = "决策日志" if isinstance(exc, SQLAlchemyError) else "规则引擎"
         errors = Errors(general=[f"{what}暂时不可用，请稍后重新提交（已填写的内容保留在下方）"])
         return _precheck(request, registry, state, errors, status=503, q=q, regime=regime)
     view = result_view(result, regime, built, q, state)
-    return _precheck(request, registry, state, Errors(), q=q, regime=regime, facts=built.facts, built=built,
-                     result=result, view=view)
+    link = {"path": f"/r/{capability}", "url": f"{str(request.base_url).rstrip('/')}/r/{capability}",
+            "note": LINK_NOTE}
+    return _no_store(_precheck(request, registry, state, Errors(), q=q, regime=regime, facts=built.facts,
+                               built=built, result=result, view=view, link=link))
 
 
 def _counts(result: dict[str, Any]) -> dict[str, int]:

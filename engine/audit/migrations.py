@@ -118,6 +118,13 @@ STEPS: list[Step] = [
             "FOR EACH ROW EXECUTE FUNCTION regimes_append_only()",
         ],
     },
+    {  # 4: the SHA-256 of a result link's capability token (never the token), filled at record time;
+        # NULL for decisions made without a link (the API, and rows logged before)
+        "common": [
+            "ALTER TABLE decisions ADD COLUMN capability_digest VARCHAR(64)",
+            "CREATE UNIQUE INDEX decisions_capability ON decisions (capability_digest)",
+        ],
+    },
 ]
 
 LATEST = len(STEPS)

@@ -34,10 +34,11 @@ _snapshots_lock = threading.Lock()
 
 
 def decide(store: Store, regime: Regime, as_of: dt.date, facts: dict[str, Any], stage: str = "application",
-           judge: str = "application") -> dict[str, Any]:
-    """Evaluate and log: the one way a decision is made, for the API and the pages alike."""
+           judge: str = "application", capability: str | None = None) -> dict[str, Any]:
+    """Evaluate and log: the one way a decision is made, for the API and the pages alike. `capability` is a
+    result link's token (stored as its digest only; see `Store.find_by_capability`)."""
     result = evaluate(regime, facts, as_of, stage=stage, judge=judge)
-    store.record(regime, as_of, facts, result)  # sets result["decision_id"] once committed
+    store.record(regime, as_of, facts, result, capability=capability)  # sets result["decision_id"] once committed
     return result
 
 

@@ -82,6 +82,8 @@ decisions = Table(
     Column("project_id", String(200)),
     Column("applicant_unit", String(200)),
     Column("host_unit", String(200)),
+    # migration 4: SHA-256 of the result link's token; NULL when the decision has no link
+    Column("capability_digest", String(64)),
 )
 decision_reads = Table(
     "decision_reads", metadata,
@@ -360,10 +362,11 @@ class Store:
         self.engine.dispose()
 
     def record(self, regime: Regime, as_of: dt.date, facts: dict[str, Any], result: dict[str, Any],
-               engine: str = "durable") -> str:
+               engine: str = "durable", capability: str | None = None) -> str:
         """Log one decision (and the policy snapshot, the first time); returns once it is committed.
 
-        `result` gets its `decision_id` set, so the logged result is the answer sent.
+        `result` gets its `decision_id` set, so the logged result is the answer sent. With `capability`
+        (a result link's secret token) only its SHA-256 is stored: `find_by_capability` opens the decision.
         """
         decision_id = str(uuid.uuid4())
         result["decision_id"] = decision_id
@@ -376,7 +379,8 @@ class Store:
                "regime_hash": regime.hash, "as_of": as_of, "facts_json": json.dumps(facts, ensure_ascii=False),
                "result_json": json.dumps(result, ensure_ascii=False), "engine": engine,
                "stage": result.get("stage", "application"), "judged": result.get("judged", "application"),
-               **search_keys(regime.region, facts, result)}
+               **search_keys(regime.region, facts, result),
+               "capability_digest": _digest(capability) if capability is not None else None}
         self._writer.commit(policy, row)
         self._stored_policies.add(regime.hash)
         return decision_id
@@ -392,6 +396,16 @@ class Store:
     def get(self, decision_id: str) -> Decision | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
+        return _decision(row) if row else None
+
+    def find_by_capability(self, token: str) -> Decision | None:
+        """The decision whose result link carries `token`, else None. Looked up by the token's SHA-256 on a
+        unique index: the log never holds the token, and the lookup leaks no timing about its characters."""
+        if not token or len(token) > 200:
+            return None
+        query = select(decisions).where(decisions.c.capability_digest == _digest(token))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
         return _decision(row) if row else None
 
     def policy_data(self, regime_hash: str) -> dict[str, Any] | None:
