@@ -116,7 +116,7 @@ def _boundaries(value: Any) -> list[Any]:
 
 def locate(scope: Loc, path: tuple[str, ...]) -> Loc:
     """Where a field lives in the document: a project rule reads its team from the top-level experts list."""
-    if scope == ("project",) and path[:1] == ("experts",):
+    if scope in (("project",), ("locality",)) and path[:1] == ("experts",):
         return ("experts", ITEM) + path[1:] if len(path) > 1 else ("experts",)
     return scope + path
 
