@@ -1,19 +1,18 @@
-"""Batch replay of a large decision log: fill a temporary SQLite log fast, then replay all of it.
+"""Replay of a large decision log through the product's own path.
 
-Filling. Each distinct input (every regime's compliant and flawed example with 1, 2, 3, 5 and
-10 experts) is decided once through `Store.record` (which also stores the policy snapshot);
-the rest of the log is bulk-inserted copies of those decisions with their own ids and times.
-One decision in a hundred is stored with one rule outcome flipped, as if an older engine had
-decided it, so replay meets real differences too.
+Filling. `N` distinct decisions (bench/generate.py: all five regimes, 1–20 experts, varied facts,
+stages, judgements and dates) are evaluated in worker processes and logged by `Store.record`, the
+very call the service makes, from many threads at once so its group commit batches them. One
+decision in TAMPER_EVERY is logged with its first rule outcome flipped, as if an older engine had
+decided it, so replay meets real differences (TAMPER_EVERY is prime to the five regimes, so every
+regime gets its share).
 
-Replay. `engine.audit.replay` has no batch path: `replay()` takes one id, and `impact()` replays a
-regime's decisions one by one under a candidate. The batch driver here (what a
-`replay_batch(store, shard=(k, n))` in service/replay.py would be) shards the log by rowid over
-worker processes forked after the policy snapshots are compiled. Each decision is re-evaluated
-under its own snapshot; the outcomes are compared with the logged ones without rendering
-messages (`engine.explain.outcome_digest`), and only a decision that differs is evaluated in
-full through `engine.audit.replay.replay_under` for its exact list of changes. A sample is also
-replayed through `replay_under` to check the short path says the same.
+Replay. `engine.audit.replay.impact(store, regime)` for each regime, with the regime as loaded
+today as the candidate (the policies the decisions were made with): every logged decision is
+re-evaluated under it on its own date, stage and judgement and compared with its logged result.
+This is what `regimes impact` and `POST /v1/impact` run. It runs in a fresh process, so its
+memory is its own: RSS is sampled every SAMPLE_EVERY decisions. The changes it finds must be
+exactly the tampered decisions.
 """
 
 from __future__ import annotations
@@ -22,240 +21,169 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import os
-import resource
+import subprocess
+import sys
 import time
-import uuid
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import func, literal_column, select
+from bench.generate import decision
+from bench.workload import ROOT
 
-from bench.workload import AS_OF, example_facts, with_experts
-from engine.audit.replay import replay_under, snapshot_regime
-from engine.audit.store import Decision, Store, decisions
-from engine.backends import get_backend
-from engine.evaluate import evaluate, subject_instances
-from engine.explain import outcome_digest
-from engine.registry import Registry
-
-EXPERT_COUNTS = (1, 2, 3, 5, 10)
-TAMPER_EVERY = 100  # one decision in this many is logged with one outcome flipped
-VERIFY_EVERY = 500  # one decision in this many is also replayed the slow way, to check the fast one
-READ_BATCH = 500
+TAMPER_EVERY = 101
+CHUNK = 200  # decisions per task of a filling worker
+RECORD_THREADS = 64  # concurrent Store.record calls: the group commit batches them
+SAMPLE_EVERY = 100
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak RSS. VmHWM, not ru_maxrss: a spawned child inherits its parent's ru_maxrss across
+    exec, so that would report the bench's own peak (the filled log), not the replay's."""
+    return rss_mb("VmHWM")
 
 
 # ---------------------------------------------------------------- filling the log
 
-def _tampered(result: dict[str, Any]) -> dict[str, Any]:
-    out = json.loads(json.dumps(result, ensure_ascii=False))
-    first = out["results"][0]
-    first["outcome"] = "fail" if first["outcome"] != "fail" else "pass"
+_registry: Any = None
+
+
+def _evaluate_chunk(seeds: range) -> list[tuple[int, str, str, dict[str, Any], dict[str, Any], bool]]:
+    from engine.evaluate import evaluate
+
+    reg = _registry
+    ids = tuple(sorted(reg.regimes))
+    made = {r: tuple(reg.get(r).judgements) for r in ids}
+    out = []
+    for seed in seeds:
+        g = decision(seed, ids, made)
+        result = evaluate(reg.get(g.regime_id), g.facts, g.as_of, stage=g.stage, judge=g.judge)
+        out.append((seed, g.regime_id, g.as_of.isoformat(), g.facts, result, g.fallback))
     return out
 
 
-def fill(store: Store, registry: Registry, total: int) -> dict[str, Any]:
-    """`total` decisions in the log: each distinct input decided once for real, the rest bulk-inserted copies."""
+def _tamper(result: dict[str, Any]) -> dict[str, Any]:
+    if result["results"]:
+        first = result["results"][0]
+        first["outcome"] = "fail" if first["outcome"] != "fail" else "pass"
+    return result
+
+
+def fill(url: str, total: int, workers: int) -> dict[str, Any]:
+    """`total` distinct decisions logged at `url` through Store.record; counts and time."""
+    global _registry
+    from engine.audit.store import Store
+    from engine.registry import Registry
+
     started = time.perf_counter()
-    variants: list[tuple[Any, dict[str, Any], str, str]] = []  # regime, facts, result text, tampered result text
-    for rid in sorted(registry.regimes):
-        regime = registry.get(rid)
-        for which in ("compliant", "flawed"):
-            base = example_facts(rid, which)
-            for n in EXPERT_COUNTS:
-                facts = with_experts(base, n)
-                result = evaluate(regime, facts, AS_OF)
-                store.record(regime, AS_OF, facts, result)
-                result.pop("decision_id")
-                variants.append((regime, facts, json.dumps(result, ensure_ascii=False),
-                                 json.dumps(_tampered(result), ensure_ascii=False)))
-    facts_text = [json.dumps(v[1], ensure_ascii=False) for v in variants]
-    t0 = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
-    remaining = total - len(variants)
-    chunk = 2000
-    done = 0
-    while done < remaining:
-        rows = []
-        for i in range(done, min(remaining, done + chunk)):
-            k = i % len(variants)
-            regime, _, result_text, tampered_text = variants[k]
-            did = str(uuid.uuid4())
-            text = tampered_text if i % TAMPER_EVERY == TAMPER_EVERY - 1 else result_text
-            rows.append({"id": did, "created_at": t0 + dt.timedelta(milliseconds=i), "regime_id": regime.id,
-                         "regime_version": regime.version, "regime_hash": regime.hash, "as_of": AS_OF,
-                         "facts_json": facts_text[k], "result_json": f'{text[:-1]}, "decision_id": "{did}"}}',
-                         "engine": "durable"})
-        with store.engine.begin() as conn:
-            conn.execute(decisions.insert(), rows)
-        done += len(rows)
-    seconds = time.perf_counter() - started
-    with store.engine.connect() as conn:
-        count = int(conn.execute(select(func.count()).select_from(decisions)).scalar() or 0)
-    return {"decisions": count, "variants": len(variants), "seconds": round(seconds, 2),
-            "tampered": remaining // TAMPER_EVERY}
-
-
-# ---------------------------------------------------------------- the batch driver
-
-@dataclass
-class Shard:
-    decisions: int = 0
-    identical: int = 0
-    changed: int = 0
-    full_evaluations: int = 0
-    verified: int = 0
-    mismatches: int = 0
-    seconds: float = 0.0
-    cpu_seconds: float = 0.0
-    rss_start_mb: float = 0.0
-    rss_end_mb: float = 0.0
-    rss_peak_mb: float = 0.0
-
-
-def _rows(store: Store, shard: int, shards: int) -> Any:
-    """The decisions of one shard (rowid mod shards), oldest first, read READ_BATCH at a time."""
-    rowid = literal_column("decisions.rowid")
-    last = 0
-    while True:
-        query = (select(decisions, rowid.label("rid")).where(rowid > last).where(rowid % shards == shard)
-                 .order_by(rowid).limit(READ_BATCH))
-        with store.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        yield from rows
-        if len(rows) < READ_BATCH:
-            return
-        last = rows[-1].rid
-
-
-def _decision(row: Any) -> Decision:
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
-    as_of = row.as_of if isinstance(row.as_of, dt.date) else dt.date.fromisoformat(str(row.as_of))
-    return Decision(row.id, created, row.regime_id, row.regime_version, row.regime_hash, as_of,
-                    row.facts_json, row.result_json, row.engine)
-
-
-def replay_shard(url: str, shard: int, shards: int, limit: int | None = None) -> Shard:
-    """Replay every decision of one shard under its own snapshot; counts, time and memory."""
+    _registry = Registry.load()  # compiled before forking: the workers share it
     store = Store(url)
-    run = get_backend("durable").run
-    out = Shard()
-    refs: dict[str, dict[str, Any]] = {}
+    tampered = fallbacks = 0
+    verdicts: dict[str, int] = {}
+    experts: list[int] = []
+    chunks = [range(i, min(total, i + CHUNK)) for i in range(0, total, CHUNK)]
+    try:
+        with mp.get_context("fork").Pool(workers) as pool, ThreadPoolExecutor(RECORD_THREADS) as threads:
+            pending: list[Any] = []
+            for chunk in pool.imap(_evaluate_chunk, chunks):
+                for seed, rid, as_of, facts, result, fallback in chunk:
+                    fallbacks += fallback
+                    verdicts[result["verdict"]] = verdicts.get(result["verdict"], 0) + 1
+                    experts.append(len(facts.get("experts") or []))
+                    if seed % TAMPER_EVERY == TAMPER_EVERY - 1:  # seeds 100, 201, …: every regime in turn
+                        tampered += 1
+                        result = _tamper(result)
+                    pending.append(threads.submit(store.record, _registry.get(rid), dt.date.fromisoformat(as_of),
+                                                  facts, result))
+                if len(pending) > 4 * RECORD_THREADS:
+                    for f in pending:
+                        f.result()  # re-raises a failed record: the bench stops
+                    pending = []
+            for f in pending:
+                f.result()
+        count = store.count()
+    finally:
+        store.close()
+        _registry = None
+    assert count == total, f"the log holds {count} decisions, {total} were recorded"
+    return {"decisions": count, "distinct": total, "seconds": round(time.perf_counter() - started, 2),
+            "tampered": tampered, "generator_fallbacks": fallbacks, "verdicts": verdicts,
+            "experts_min": min(experts, default=0), "experts_max": max(experts, default=0),
+            "experts_mean": round(sum(experts) / len(experts), 1) if experts else 0}
+
+
+# ---------------------------------------------------------------- replay, the product's path
+
+def _product_replay(url: str) -> dict[str, Any]:
+    """In a fresh process: impact() of every regime under itself, RSS sampled as it goes."""
+    from engine.audit.replay import impact
+    from engine.audit.store import Store
+    from engine.registry import Registry
+
+    registry = Registry.load()
+    store = Store(url)
+    samples: list[tuple[int, float]] = []
+    by_regime: dict[str, list[float]] = {}
+    current: list[float] = []
+    done_before = 0
+
+    def progress(done: int, _total: int) -> None:
+        n = done_before + done
+        if n % SAMPLE_EVERY == 0:
+            mb = rss_mb()
+            samples.append((n, mb))
+            current.append(mb)
+
+    per_regime: dict[str, Any] = {}
     started, cpu = time.perf_counter(), time.process_time()
     try:
-        for row in _rows(store, shard, shards):
-            decision = _decision(row)
-            regime = snapshot_regime(store, decision.regime_hash)
-            ref = refs.get(regime.hash) or refs.setdefault(regime.hash, regime.ref())
-            facts, logged = json.loads(decision.facts_json), json.loads(decision.result_json)
-            instances, absent = subject_instances(regime, facts)
-            verdict, digest = outcome_digest(regime, instances, absent, run(regime, instances))
-            entries = logged["results"]
-            same = (logged["verdict"] == verdict and logged["regime"] == ref and logged["as_of"] == decision.as_of.isoformat()
-                    and len(digest) == len(entries)
-                    and all((r["rule"], r["subject_id"], r["outcome"]) == d for r, d in zip(entries, digest, strict=True)))
-            if same:
-                out.identical += 1
-            else:  # something differs: the full result, for the exact list of changes
-                out.full_evaluations += 1
-                out.changed += not replay_under(decision, regime)["identical"]
-            if out.decisions % VERIFY_EVERY == 0:
-                out.verified += 1
-                out.mismatches += replay_under(decision, regime)["identical"] != same
-            out.decisions += 1
-            if out.decisions in (1, READ_BATCH):
-                out.rss_start_mb = rss_mb()
-            if limit is not None and out.decisions >= limit:
-                break
+        for rid in sorted(registry.regimes):
+            t = time.perf_counter()
+            current = by_regime.setdefault(rid, [])
+            out = impact(store, registry.get(rid), progress)
+            per_regime[rid] = {"decisions": out["decisions"], "changed": out["changed"],
+                               "seconds": round(time.perf_counter() - t, 2)}
+            if len(current) >= 2:  # within one regime: from its first tenth to its end (no new regime to warm up)
+                first = current[max(0, len(current) // 10)]
+                per_regime[rid]["rss_growth"] = round(current[-1] / first - 1, 3)
+            done_before += out["decisions"]
     finally:
-        out.seconds = time.perf_counter() - started
-        out.cpu_seconds = time.process_time() - cpu
-        out.rss_end_mb = rss_mb()
-        out.rss_peak_mb = peak_rss_mb()
+        seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
         store.close()
-    return out
+    total = sum(r["decisions"] for r in per_regime.values())
+    early = next((mb for n, mb in samples if n >= total // 10), samples[0][1] if samples else float("nan"))
+    end = samples[-1][1] if samples else rss_mb()
+    within = [r["rss_growth"] for r in per_regime.values() if "rss_growth" in r]
+    return {"path": "engine.audit.replay.impact (regimes impact / POST /v1/impact), 1 process",
+            "decisions": total, "changed": sum(r["changed"] for r in per_regime.values()),
+            "seconds": round(seconds, 2), "per_s": round(total / seconds, 1) if seconds else 0.0,
+            "cpu_seconds": round(cpu_s, 2), "per_cpu_s": round(total / cpu_s, 1) if cpu_s else 0.0,
+            "rss_mb_at_10_percent": round(early, 1), "rss_mb_end": round(end, 1), "rss_mb_peak": round(peak_rss_mb(), 1),
+            "rss_growth": round(end / early - 1, 3) if early == early and early else None,
+            "rss_growth_within_regime_max": max(within) if within else None,
+            "rss_samples": [(n, round(mb, 1)) for n, mb in samples[:: max(1, len(samples) // 20)]],
+            "per_regime": per_regime}
 
 
-def _worker(args: tuple[str, int, int, int | None]) -> Shard:
-    return replay_shard(*args)
+def product_replay(url: str) -> dict[str, Any]:
+    """`_product_replay` in a fresh interpreter (`python -m bench.replay URL`): its memory is the replay's own."""
+    run = subprocess.run([sys.executable, "-m", "bench.replay", url], cwd=ROOT, capture_output=True, text=True,
+                         timeout=24 * 3600)
+    if run.returncode != 0:
+        raise RuntimeError(f"replay process failed: {run.stderr[-2000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def warm_snapshots(url: str) -> None:
-    """Rebuild and compile every snapshot in the log before forking, so workers share them."""
-    store = Store(url)
-    try:
-        with store.engine.connect() as conn:
-            hashes = [h for (h,) in conn.execute(select(decisions.c.regime_hash).distinct())]
-        for h in hashes:
-            regime = snapshot_regime(store, h)
-            evaluate(regime, {}, AS_OF)  # compiles the engine ruleset
-    finally:
-        store.close()
+def database_mb(path: str) -> float:
+    return sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p)) / 1e6
 
 
-def replay_batch(url: str, workers: int, limit: int | None = None) -> dict[str, Any]:
-    """Replay the whole log over `workers` forked processes (1: in this process)."""
-    warm_snapshots(url)
-    rss_before = rss_mb()
-    started = time.perf_counter()
-    if workers <= 1:
-        shards = [replay_shard(url, 0, 1, limit)]
-    else:
-        per = None if limit is None else -(-limit // workers)
-        with mp.get_context("fork").Pool(workers) as pool:
-            shards = pool.map(_worker, [(url, k, workers, per) for k in range(workers)])
-    seconds = time.perf_counter() - started
-    total = sum(s.decisions for s in shards)
-    return {
-        "workers": workers,
-        "decisions": total,
-        "seconds": round(seconds, 2),
-        "per_s": round(total / seconds, 1) if seconds else 0.0,
-        "cpu_seconds": round(sum(s.cpu_seconds for s in shards), 2),
-        "per_cpu_s": round(total / sum(s.cpu_seconds for s in shards), 1),
-        "identical": sum(s.identical for s in shards),
-        "changed": sum(s.changed for s in shards),
-        "full_evaluations": sum(s.full_evaluations for s in shards),
-        "verified": sum(s.verified for s in shards),
-        "mismatches": sum(s.mismatches for s in shards),
-        "parent_rss_mb": {"before": round(rss_before, 1), "after": round(rss_mb(), 1)},
-        "worker_rss_mb": [{"after_first_batch": round(s.rss_start_mb, 1), "end": round(s.rss_end_mb, 1),
-                           "peak": round(s.rss_peak_mb, 1)} for s in shards],
-        "rss_mb": round(max(s.rss_peak_mb for s in shards), 1),
-    }
-
-
-def replay_baseline(url: str, limit: int) -> dict[str, Any]:
-    """The existing one-at-a-time path: Store.decisions_for + engine.audit.replay.replay_under, one process."""
-    store = Store(url)
-    try:
-        done = changed = 0
-        started, cpu = time.perf_counter(), time.process_time()
-        with store.engine.connect() as conn:
-            regime_ids = [r for (r,) in conn.execute(select(decisions.c.regime_id).distinct().order_by(decisions.c.regime_id))]
-        per = -(-limit // len(regime_ids))
-        for rid in regime_ids:
-            for n, decision in enumerate(store.decisions_for(rid)):
-                if n >= per:
-                    break
-                changed += not replay_under(decision, snapshot_regime(store, decision.regime_hash))["identical"]
-                done += 1
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    finally:
-        store.close()
-    return {"decisions": done, "changed": changed, "seconds": round(seconds, 2), "per_s": round(done / seconds, 1),
-            "per_cpu_s": round(done / cpu, 1)}
-
-
-def cpu_count() -> int:
-    return len(os.sched_getaffinity(0))
+if __name__ == "__main__":
+    print(json.dumps(_product_replay(sys.argv[1]), ensure_ascii=False))

@@ -232,6 +232,9 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
     from service.openapi import install_openapi
 
     install_openapi(app)
+    from service.metrics import install_metrics
+
+    install_metrics(app)  # outermost: it times every request, the middlewares' answers included
     return app
 
 
