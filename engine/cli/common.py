@@ -51,10 +51,22 @@ def add_query_options(parser: argparse.ArgumentParser) -> None:
                              "listing 推荐一览表、secondment 跟岗锻炼")
 
 
+class _PlainWhenPiped(Console):
+    """Tables with box-drawing borders on a terminal; plain columns when piped (grep and diff read it line by line)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if not self.is_terminal:
+            for item in objects:
+                if isinstance(item, Table):
+                    item.box = None
+                    item.show_lines = False
+        super().print(*objects, **kwargs)
+
+
 def make_console(stream: Any = None) -> Console:
     stream = stream or sys.stdout
     width = None if stream.isatty() else 160  # piped: wide enough that tables are not cut
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    return _PlainWhenPiped(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
 def parse_date(text: str) -> dt.date:
