@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.facts import load_facts_file, load_facts_text
-from engine.policy.model import JUDGEMENTS, STAGES
+from engine.policy.model import JUDGEMENTS, STAGES, Regime
 from engine.registry import Registry
 from engine.vocabulary import (
     ENTITLEMENT_OUTCOME,
@@ -76,6 +76,16 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' 不是有效日期（格式 YYYY-MM-DD）") from None
+
+
+def chosen_regime(args: argparse.Namespace) -> tuple[Regime, dt.date]:
+    """The regime `--regime ID`, or the edition of `--region` in force on `--as-of` (default today)."""
+    as_of = args.as_of or dt.date.today()
+    if args.regime:
+        return load_registry().get(args.regime), as_of
+    if args.region:
+        return load_registry().select(args.region, as_of), as_of
+    raise BadInput("请用 --regime ID 或 --region 地区 [--as-of 日期] 指定规则集")
 
 
 def load_registry() -> Registry:

@@ -11,7 +11,7 @@ from typing import Any
 import icalendar
 from rich.table import Table
 
-from engine.cli.common import BadInput, load_facts, load_registry, make_console, parse_date, print_json
+from engine.cli.common import BadInput, chosen_regime, load_facts, load_registry, make_console, parse_date, print_json
 from engine.compare.render import source_html
 from engine.evaluate import evaluate
 from engine.policy import ledger
@@ -52,14 +52,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 def _obligations(args: argparse.Namespace) -> tuple[Regime, dict[str, Any]]:
     facts = load_facts(args.facts)
-    reg = load_registry()
-    as_of = args.as_of or dt.date.today()
-    if args.regime:
-        regime = reg.get(args.regime)
-    elif args.region:
-        regime = reg.select(args.region, as_of)
-    else:
-        raise BadInput("请用 --regime ID 或 --region 地区 [--as-of 日期] 指定规则集")
+    regime, as_of = chosen_regime(args)
     return regime, evaluate(regime, facts, as_of, stage="application", judge=args.judge)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
 import errno
 import os
 import sys
@@ -25,6 +24,7 @@ from engine.cli.common import (
     BadInput,
     Parser,
     add_query_options,
+    chosen_regime,
     load_facts,
     load_registry,
     make_console,
@@ -95,14 +95,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     facts = load_facts(args.facts)
-    reg = load_registry()
-    as_of = args.as_of or dt.date.today()
-    if args.regime:
-        regime = reg.get(args.regime)
-    elif args.region:
-        regime = reg.select(args.region, as_of)
-    else:
-        raise BadInput("请用 --regime ID 或 --region 地区 [--as-of 日期] 指定规则集")
+    regime, as_of = chosen_regime(args)
     result = evaluate(regime, facts, as_of, engine=args.engine, stage=args.stage, judge=args.judge)
     if args.format == "json":
         print_json(result)
