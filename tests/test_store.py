@@ -340,3 +340,17 @@ def test_open_existing_never_creates_a_database(tmp_path: Path, monkeypatch: pyt
     opened = open_existing(f"sqlite:///{tmp_path / 'real.db'}")
     assert opened.count() == 0
     opened.close()
+
+
+def test_postgresql_sessions_have_a_statement_timeout(store: Store) -> None:
+    """A stalled PostgreSQL must not hold request threads forever: statements and connects are bounded."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from engine.audit.store import PG_STATEMENT_TIMEOUT_MS
+
+    with store.engine.connect() as conn:
+        shown = conn.execute(text("SHOW statement_timeout")).scalar()
+        path = conn.execute(text("SHOW search_path")).scalar()
+    assert shown == f"{PG_STATEMENT_TIMEOUT_MS // 1000}s"
+    assert str(path).startswith("t_")  # the URL's own options are kept
+    assert store.engine.pool.timeout() > 0

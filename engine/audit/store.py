@@ -53,6 +53,9 @@ from engine.policy.model import Regime
 from engine.settings import settings
 
 log = logging.getLogger("regimes.audit")
+PG_CONNECT_TIMEOUT_S = 5
+PG_STATEMENT_TIMEOUT_MS = 15_000
+PG_POOL_TIMEOUT_S = 10
 
 metadata = MetaData()
 policies = Table(
@@ -344,8 +347,16 @@ class Store:
         if make_url(self.url).get_backend_name() == "sqlite":
             self.engine = _sqlite_engine(self.url)
         else:
-            args = {"connect_timeout": connect_timeout} if connect_timeout else {}
-            self.engine = create_engine(self.url, pool_pre_ping=True, connect_args=args)
+            # a stalled or unreachable server must not hold request threads: bounded connect, statement and pool waits
+            args: dict[str, Any] = {"connect_timeout": connect_timeout or PG_CONNECT_TIMEOUT_S}
+            self.engine = create_engine(self.url, pool_pre_ping=True, connect_args=args, pool_size=5, max_overflow=5,
+                                        pool_timeout=PG_POOL_TIMEOUT_S)
+
+            @event.listens_for(self.engine, "connect")
+            def _timeouts(dbapi_conn: Any, _: Any) -> None:  # the URL's own options (search_path…) stay as given
+                with dbapi_conn.cursor() as cur:
+                    cur.execute(f"SET statement_timeout = {PG_STATEMENT_TIMEOUT_MS}")
+                dbapi_conn.commit()
         if not create and not inspect(self.engine).has_table("decisions"):
             self.engine.dispose()
             raise NoDecisionLog(f"{safe_url(self.url)} 中没有决策日志（没有 decisions 表）")
