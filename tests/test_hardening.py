@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,53 @@ def test_reload_compiles_each_policy_in_a_child_first(tmp_path: Path, monkeypatc
         refused = c.post("/v1/admin/reload", headers=auth(STAFF_TOKEN))
         assert refused.status_code == 422 and "异常终止" in refused.text
         assert c.get("/healthz").json()["regimes"] == before  # still serving, the last good set
+
+
+def test_a_503_means_not_logged_even_when_the_writer_catches_up_later(tmp_path: Path, monkeypatch) -> None:
+    """A request that gave up waiting for its commit is withdrawn: the writer never commits it afterwards."""
+    import threading
+    import time
+
+    from support import example, registry
+
+    from engine.audit import store as store_module
+    from engine.audit.store import LogUnavailable, Store
+
+    monkeypatch.setattr(store_module, "COMMIT_TIMEOUT_S", 0.3)
+    log = Store(f"sqlite:///{tmp_path / 'd.db'}")
+    regime = registry().get("liaoning-2026")
+    facts = example("liaoning-2026")
+    release = threading.Event()
+    real_write = log._writer._write
+    first = threading.Event()
+
+    def slow_write(batch):  # the first batch stalls, as a stalled disk or database would
+        if not first.is_set():
+            first.set()
+            release.wait(5)
+        return real_write(batch)
+
+    monkeypatch.setattr(log._writer, "_write", slow_write)
+    outcome: dict[str, object] = {}
+
+    def decide(name: str) -> None:
+        result = {"verdict": "eligible", "stage": "application", "judged": "application"}
+        try:
+            outcome[name] = log.record(regime, dt.date(2026, 6, 15), facts, result)
+        except LogUnavailable:
+            outcome[name] = "503"
+
+    a = threading.Thread(target=decide, args=("a",))
+    a.start()
+    first.wait(5)  # the writer is now stuck on A
+    b = threading.Thread(target=decide, args=("b",))
+    b.start()
+    b.join(5)
+    assert outcome["b"] == "503"
+    time.sleep(0.1)
+    release.set()
+    a.join(5)
+    assert outcome["a"] != "503"  # A was being written: its commit decides, and it committed
+    time.sleep(0.3)  # the writer has long taken the rest of the queue
+    assert log.count() == 1 and log.get(str(outcome["a"])) is not None
+    log.close()

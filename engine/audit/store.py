@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +245,10 @@ class _Pending:
     row: dict[str, Any]
     done: threading.Event
     error: BaseException | None = None
+    # queued → writing (the writer took it) or withdrawn (its request gave up first): never both, so a 503
+    # ("not logged, retry") is only ever sent for a decision the writer will not commit
+    state: str = "queued"
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class LogUnavailable(OperationalError):
@@ -270,7 +274,13 @@ class _GroupCommit:
         self._start()
         self._queue.put(pending)
         if not pending.done.wait(COMMIT_TIMEOUT_S):
-            raise LogUnavailable("决策日志写入超时")
+            with pending.lock:
+                if pending.state == "queued":
+                    pending.state = "withdrawn"
+                    raise LogUnavailable("决策日志写入超时（本次判定未记入日志，可重试）")
+            # the writer is committing it: its outcome, not a guess, decides the answer
+            if not pending.done.wait(COMMIT_TIMEOUT_S):
+                raise LogUnavailable("决策日志写入超时")
         if pending.error is not None:
             raise pending.error
 
@@ -296,6 +306,15 @@ class _GroupCommit:
                     self._queue.put(None)  # finish this batch, then stop
                     break
                 batch.append(item)
+            taken = []
+            for pending in batch:
+                with pending.lock:
+                    if pending.state == "queued":
+                        pending.state = "writing"
+                        taken.append(pending)
+            batch = taken
+            if not batch:
+                continue
             try:
                 self._write(batch)
             except BaseException as exc:  # every waiter hears of it; none is told "committed"
