@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Callable
 
 from fastapi import Request
@@ -16,6 +17,7 @@ from fastapi import Request
 from engine.settings import settings
 from service.errors import ApiError
 
+log = logging.getLogger("regimes.service")
 ROLES = ("auditor", "staff")
 # what each role may do beyond the open endpoints; staff may also do what auditors do
 GRANTS = {"auditor": {"auditor"}, "staff": {"auditor", "staff"}}
@@ -90,3 +92,19 @@ def require(permission: str) -> Callable[[Request], str]:
         return role
 
     return check
+
+
+def login_check(tokens: TokenTable, token: str, permission: str, page: str) -> tuple[str | None, str | None]:
+    """(role, None) when `token` may log in to a page needing `permission`, else (None, Chinese reason).
+    One check for every token-login page; the token itself is never logged."""
+    if not tokens.entries:
+        return None, f"本服务未配置令牌（REGIMES_TOKENS），无法登录{page}"
+    if not token:
+        return None, "请输入令牌"
+    role = tokens.role_of(token)
+    if role is None:
+        log.warning("%s登录失败：令牌无效", page)
+        return None, "令牌无效"
+    if permission not in GRANTS[role]:
+        return None, f"角色 {role} 无权使用{page}（需要 {permission}）"
+    return role, None

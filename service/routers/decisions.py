@@ -39,7 +39,7 @@ from engine.audit.store import Store
 from engine.policy.model import STAGES
 from engine.registry import Registry, SelectionError
 from engine.vocabulary import OUTCOME_TEXT
-from service.auth import GRANTS, require
+from service.auth import login_check, require
 from service.errors import ApiError
 from service.models import ErrorBody, RegimeRef
 from service.web import templates
@@ -197,17 +197,7 @@ async def login(request: Request) -> Response:
     token = str(form.get("token") or "").strip()
     target = _safe_next(str(form.get("next") or ""))
     tokens = request.app.state.tokens
-    role = tokens.role_of(token) if token else None
-    error = None
-    if not tokens.entries:
-        error = "本服务未配置令牌（REGIMES_TOKENS），无法登录审计页面"
-    elif not token:
-        error = "请输入令牌"
-    elif role is None:
-        log.warning("审计页面登录失败：令牌无效")  # never the token itself
-        error = "令牌无效"
-    elif "auditor" not in GRANTS[role]:
-        error = f"角色 {role} 无权查看决策"
+    role, error = login_check(tokens, token, "auditor", "审计页面")
     if error is not None or role is None:
         context = {"next": target, "error": error, "configured": bool(tokens.entries)}
         return _page(request, "auditor_login.html", context, status=401)

@@ -27,7 +27,7 @@ from engine.compare.core import diff
 from engine.compare.render import change_details, rule_name
 from engine.policy.validate import PolicyError
 from engine.registry import Registry
-from service.auth import GRANTS
+from service.auth import GRANTS, login_check
 from service.questionnaire import Questionnaire, RowGroup, questionnaire
 from service.routers.decisions import token_digest
 from service.web import CSRF_FIELD, FormError, csrf_ok, parse_posted, render
@@ -79,17 +79,7 @@ async def login(request: Request) -> Response:
     form = await request.form()
     token = str(form.get("token") or "").strip()
     tokens = request.app.state.tokens
-    role = tokens.role_of(token) if token else None
-    error = None
-    if not tokens.entries:
-        error = "本服务未配置令牌（REGIMES_TOKENS），无法登录规则起草页面"
-    elif not token:
-        error = "请输入令牌"
-    elif role is None:
-        log.warning("规则起草页面登录失败：令牌无效")  # never the token itself
-        error = "令牌无效"
-    elif "staff" not in GRANTS[role]:
-        error = f"角色 {role} 无权使用规则起草页面（需要 staff）"
+    role, error = login_check(tokens, token, "staff", "规则起草页面")
     if error is not None or role is None:
         return _page(request, "staff_login.html", {"error": error, "configured": bool(tokens.entries)}, 401)
     session_id = await run_in_threadpool(_store(request).create_session, role, token_digest(token), SESSION_LIFETIME)
