@@ -129,3 +129,24 @@ def outcome(result: dict, rule: str, subject_id: str | None = None) -> str:
 
 def load_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def case_ids(cases: list) -> list[str]:
+    """Readable ids for (rule, subject, changes, deletions, expected) cases: rule-expected-index."""
+    return [f"{case[0]}-{case[-1]}-{i}" for i, case in enumerate(cases)]
+
+
+def assert_cases_cover(regime_id: str, cases: list) -> None:
+    """Each rule of the regime has a case for every outcome it can produce (coverage.needed) and, when it has
+    a `when`, one where it does not apply; and no case names a rule the regime lacks. A case is a tuple whose
+    first item is the rule's local id and whose last is the expected outcome."""
+    from engine.policy.coverage import needed
+
+    rules = {r.local_id: r for r in registry().get(regime_id).rules}
+    seen: dict[str, set[str]] = {}
+    for case in cases:
+        seen.setdefault(case[0], set()).add(case[-1])
+    assert set(seen) <= set(rules), sorted(set(seen) - set(rules))
+    for rule_id, rule in rules.items():
+        want = set(needed(rule)) | ({"not_applicable"} if rule.when is not None else set())
+        assert want <= seen.get(rule_id, set()), (rule_id, sorted(want - seen.get(rule_id, set())))

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import check, check_changed, delete_path, example, outcome, registry, results_for
-
-from engine.policy.coverage import needed
+from support import assert_cases_cover, case_ids, check, check_changed, delete_path, example, outcome, results_for
 
 R22 = "shanghai-2022"
 
@@ -121,25 +119,14 @@ CASES_2022 = [
 ]
 
 
-def _ids(cases: list) -> list[str]:
-    return [f"{rule}-{expected}-{i}" for i, (rule, _, _, _, expected) in enumerate(cases)]
 
-
-@pytest.mark.parametrize(("rule", "subject", "changes", "deletions", "expected"), CASES_2022, ids=_ids(CASES_2022))
+@pytest.mark.parametrize(("rule", "subject", "changes", "deletions", "expected"), CASES_2022, ids=case_ids(CASES_2022))
 def test_rule_2022(rule: str, subject: str | None, changes: dict, deletions: tuple, expected: str) -> None:
     assert outcome(run(changes, deletions, rule=rule), rule, subject) == expected
 
 
 def test_every_rule_has_each_possible_outcome() -> None:
-    rules = {r.local_id: r for r in registry().get(R22).rules}
-    seen: dict[str, set[str]] = {}
-    for rule, _, _, _, expected in CASES_2022:
-        seen.setdefault(rule, set()).add(expected)
-    assert set(seen) == set(rules)
-    for rule_id, rule in rules.items():
-        assert set(needed(rule)) <= seen[rule_id], rule_id
-        if rule.when is not None:
-            assert "not_applicable" in seen[rule_id], rule_id
+    assert_cases_cover(R22, CASES_2022)
 
 
 # ---------------------------------------------------------------- examples and judgements

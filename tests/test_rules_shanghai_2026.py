@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import check, check_changed, delete_path, example, outcome, registry
+from support import assert_cases_cover, case_ids, check, check_changed, delete_path, example, outcome, registry
 
-from engine.policy.coverage import needed
 from engine.registry import SelectionError
 
 R22 = "shanghai-2022"
@@ -221,25 +220,14 @@ CASES = [
 ]
 
 
-def _ids(cases: list) -> list[str]:
-    return [f"{rule}-{expected}-{i}" for i, (rule, _, _, _, expected) in enumerate(cases)]
 
-
-@pytest.mark.parametrize(("rule", "subject", "changes", "deletions", "expected"), CASES, ids=_ids(CASES))
+@pytest.mark.parametrize(("rule", "subject", "changes", "deletions", "expected"), CASES, ids=case_ids(CASES))
 def test_rule(rule: str, subject: str | None, changes: dict, deletions: tuple, expected: str) -> None:
     assert outcome(run(changes, deletions, rule=rule), rule, subject) == expected
 
 
 def test_every_rule_has_each_possible_outcome() -> None:
-    rules = {r.local_id: r for r in registry().get(R26).rules}
-    seen: dict[str, set[str]] = {}
-    for rule, _, _, _, expected in CASES:
-        seen.setdefault(rule, set()).add(expected)
-    assert set(seen) == set(rules)
-    for rule_id, rule in rules.items():
-        assert set(needed(rule)) <= seen[rule_id], rule_id
-        if rule.when is not None:
-            assert "not_applicable" in seen[rule_id], rule_id
+    assert_cases_cover(R26, CASES)
 
 
 def test_text_helpers_count_exactly() -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import check, check_changed, delete_path, example, outcome, registry, set_path
-
-from engine.policy.coverage import needed
+from support import assert_cases_cover, case_ids, check, check_changed, delete_path, example, outcome, registry, set_path
 
 R = "zhejiang-2023"
 COUNTY = "景宁畲族自治县"  # the compliant example's locality is a county-level record (level: county)
@@ -194,21 +192,13 @@ CASES = [
 
 
 @pytest.mark.parametrize(("rule", "subject", "changes", "deletions", "expected"), CASES,
-                         ids=[f"{c[0]}-{c[4]}-{i}" for i, c in enumerate(CASES)])
+                         ids=case_ids(CASES))
 def test_rule(rule: str, subject: str | None, changes: dict, deletions: tuple[str, ...], expected: str) -> None:
     assert outcome(run(changes, deletions=deletions, rule=rule), rule, subject) == expected
 
 
 def test_every_rule_has_each_possible_outcome() -> None:
-    rules = {r.local_id: r for r in registry().get(R).rules}
-    seen: dict[str, set[str]] = {}
-    for rule, _, _, _, expected in CASES:
-        seen.setdefault(rule, set()).add(expected)
-    assert set(seen) == set(rules)
-    for rule_id, rule in rules.items():
-        assert set(needed(rule)) <= seen[rule_id], rule_id
-        if rule.when is not None:
-            assert "not_applicable" in seen[rule_id], rule_id
+    assert_cases_cover(R, CASES)
 
 
 def test_text_helpers_count_exactly() -> None:
