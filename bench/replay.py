@@ -44,6 +44,36 @@ def rss_mb(field: str = "VmRSS") -> float:
     return float("nan")
 
 
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                out.extend(int(c) for c in f.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def tree_rss_mb() -> float:
+    """RSS of this process and its worker processes (replay forks them), summed."""
+    total, todo = 0.0, [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                total += next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")), 0.0)
+        except OSError:
+            continue
+        todo.extend(_children(pid))
+    return total
+
+
+def _cpu_seconds() -> float:
+    t = os.times()  # the replay's worker processes included, once they have been waited for
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def peak_rss_mb() -> float:
     """This process's peak RSS. VmHWM, not ru_maxrss: a spawned child inherits its parent's ru_maxrss across
     exec, so that would report the bench's own peak (the filled log), not the replay's."""
@@ -122,7 +152,8 @@ def fill(url: str, total: int, workers: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- replay, the product's path
 
 def _product_replay(url: str) -> dict[str, Any]:
-    """In a fresh process: impact() of every regime under itself, RSS sampled as it goes."""
+    """In a fresh process: impact() of every regime under itself, in as many processes as there are CPUs (as
+    `regimes impact` does), RSS of the whole process tree sampled as it goes."""
     from engine.audit.replay import impact
     from engine.audit.store import Store
     from engine.registry import Registry
@@ -137,17 +168,18 @@ def _product_replay(url: str) -> dict[str, Any]:
     def progress(done: int, _total: int) -> None:
         n = done_before + done
         if n % SAMPLE_EVERY == 0:
-            mb = rss_mb()
+            mb = tree_rss_mb()
             samples.append((n, mb))
             current.append(mb)
 
     per_regime: dict[str, Any] = {}
-    started, cpu = time.perf_counter(), time.process_time()
+    workers = os.cpu_count() or 1
+    started, cpu = time.perf_counter(), _cpu_seconds()
     try:
         for rid in sorted(registry.regimes):
             t = time.perf_counter()
             current = by_regime.setdefault(rid, [])
-            out = impact(store, registry.get(rid), progress)
+            out = impact(store, registry.get(rid), progress, workers=workers)
             per_regime[rid] = {"decisions": out["decisions"], "changed": out["changed"],
                                "seconds": round(time.perf_counter() - t, 2)}
             if len(current) >= 2:  # within one regime: from its first tenth to its end (no new regime to warm up)
@@ -155,13 +187,13 @@ def _product_replay(url: str) -> dict[str, Any]:
                 per_regime[rid]["rss_growth"] = round(current[-1] / first - 1, 3)
             done_before += out["decisions"]
     finally:
-        seconds, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        seconds, cpu_s = time.perf_counter() - started, _cpu_seconds() - cpu
         store.close()
     total = sum(r["decisions"] for r in per_regime.values())
     early = next((mb for n, mb in samples if n >= total // 10), samples[0][1] if samples else float("nan"))
-    end = samples[-1][1] if samples else rss_mb()
+    end = samples[-1][1] if samples else tree_rss_mb()
     within = [r["rss_growth"] for r in per_regime.values() if "rss_growth" in r]
-    return {"path": "engine.audit.replay.impact (regimes impact / POST /v1/impact), 1 process",
+    return {"path": f"engine.audit.replay.impact (regimes impact / POST /v1/impact), {workers} processes",
             "decisions": total, "changed": sum(r["changed"] for r in per_regime.values()),
             "seconds": round(seconds, 2), "per_s": round(total / seconds, 1) if seconds else 0.0,
             "cpu_seconds": round(cpu_s, 2), "per_cpu_s": round(total / cpu_s, 1) if cpu_s else 0.0,

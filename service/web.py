@@ -657,7 +657,13 @@ def result_link(request: Request, token: str) -> Response:
             regime = snapshot_regime(request.app.state.store, decision.regime_hash)
         except ReplayError:
             regime = None  # shown by the logged id, version and hash only
-    facts, result = decision.facts, decision.result
+    from engine.audit.replay import full_result  # a compact record is rebuilt under its snapshot and checked
+
+    try:
+        facts, result = decision.facts, full_result(request.app.state.store, decision)
+    except ReplayError as exc:  # the record does not match its rebuild (or its snapshot is gone): say so
+        return _no_store(render(request, "message.html", {"title": "无法重建该预审结果", "back": "/",
+                                                          "message": str(exc)}, exc.status))
     state = qn.state_from_facts(facts)
     built = Built(facts, {lid: list(range(state.row_count(lid))) for lid in qn.lists()})
     view = result_view(result, regime, built, None, state)

@@ -23,6 +23,26 @@ END;
 $$ LANGUAGE plpgsql
 """
 
+# migration 5: an UPDATE of decisions is an erasure or nothing (every other column unchanged, and an erasures
+# row names the facts' digests before and after; a format-1 row's result_json likewise)
+_ERASURE_ONLY_PG = """
+CREATE OR REPLACE FUNCTION regimes_erasure_only() RETURNS trigger AS $$
+BEGIN
+  IF (to_jsonb(NEW) - 'facts_json' - 'result_json') = (to_jsonb(OLD) - 'facts_json' - 'result_json')
+     AND EXISTS (SELECT 1 FROM erasures e WHERE e.decision_id = NEW.id
+       AND e.facts_before = encode(sha256(convert_to(OLD.facts_json, 'UTF8')), 'hex')
+       AND e.facts_after = encode(sha256(convert_to(NEW.facts_json, 'UTF8')), 'hex')
+       AND (NEW.result_json = OLD.result_json OR (OLD.record_format = 1
+         AND e.record_before = encode(sha256(convert_to(OLD.result_json, 'UTF8')), 'hex')
+         AND e.record_after = encode(sha256(convert_to(NEW.result_json, 'UTF8')), 'hex')))) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION USING MESSAGE = 'regimes: UPDATE on decisions refused: the log is append-only '
+    || '(only an erasure of personal data, with its erasures row, may change facts_json)';
+END;
+$$ LANGUAGE plpgsql
+"""
+
 STEPS: list[Step] = [
     {  # 1: policies snapshots and decisions
         "common": [
@@ -123,6 +143,68 @@ STEPS: list[Step] = [
         "common": [
             "ALTER TABLE decisions ADD COLUMN capability_digest VARCHAR(64)",
             "CREATE UNIQUE INDEX decisions_capability ON decisions (capability_digest)",
+        ],
+    },
+    {  # 5: compact records and erasure of personal data (store.py, README "Retention and erasure").
+        # record_format 1: result_json is the full result (rows logged before); 2: result_json is the compact
+        # record (verdict and per-rule outcome codes), the full result is rebuilt from the snapshot on read.
+        # facts_digest: SHA-256 of facts_json as logged (NULL before this step). `erasures` is append-only;
+        # the only UPDATE of decisions the triggers now allow is an erasure: facts_json (and, for a format-1
+        # row, result_json) changed from the digests an erasures row names to those it names, nothing else.
+        # A later step that adds a column to decisions must recreate the SQLite trigger (it lists the columns).
+        "common": [
+            "ALTER TABLE decisions ADD COLUMN record_format INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE decisions ADD COLUMN facts_digest VARCHAR(64)",
+            "ALTER TABLE decisions ADD COLUMN outcome_digest VARCHAR(64)",
+            "ALTER TABLE decisions ADD COLUMN result_digest VARCHAR(64)",
+            """CREATE TABLE erasures (
+                id VARCHAR(36) PRIMARY KEY,
+                decision_id VARCHAR(36) NOT NULL REFERENCES decisions (id),
+                erased_at TIMESTAMP WITH TIME ZONE NOT NULL,
+                reason TEXT NOT NULL,
+                actor VARCHAR(200) NOT NULL,
+                fields INTEGER NOT NULL,
+                facts_before VARCHAR(64) NOT NULL,
+                facts_after VARCHAR(64) NOT NULL,
+                record_before VARCHAR(64),
+                record_after VARCHAR(64)
+            )""",
+            "CREATE INDEX erasures_decision ON erasures (decision_id, erased_at)",
+        ],
+        "sqlite": [
+            "DROP TRIGGER decisions_no_update",
+            # regimes_sha256 is registered on every connection the Store opens (store._sqlite_engine); another
+            # client (the sqlite3 shell) does not have it, so an UPDATE from there fails either way
+            "CREATE TRIGGER decisions_erasure_only BEFORE UPDATE ON decisions WHEN NOT ("
+            "NEW.id IS OLD.id AND NEW.created_at IS OLD.created_at AND NEW.regime_id IS OLD.regime_id "
+            "AND NEW.regime_version IS OLD.regime_version AND NEW.regime_hash IS OLD.regime_hash "
+            "AND NEW.as_of IS OLD.as_of AND NEW.engine IS OLD.engine AND NEW.stage IS OLD.stage "
+            "AND NEW.judged IS OLD.judged AND NEW.region IS OLD.region AND NEW.verdict IS OLD.verdict "
+            "AND NEW.project_id IS OLD.project_id AND NEW.applicant_unit IS OLD.applicant_unit "
+            "AND NEW.host_unit IS OLD.host_unit AND NEW.capability_digest IS OLD.capability_digest "
+            "AND NEW.record_format IS OLD.record_format AND NEW.facts_digest IS OLD.facts_digest "
+            "AND NEW.outcome_digest IS OLD.outcome_digest AND NEW.result_digest IS OLD.result_digest "
+            "AND EXISTS (SELECT 1 FROM erasures e WHERE e.decision_id = NEW.id "
+            "AND e.facts_before = regimes_sha256(OLD.facts_json) AND e.facts_after = regimes_sha256(NEW.facts_json) "
+            "AND (NEW.result_json IS OLD.result_json OR (OLD.record_format = 1 "
+            "AND e.record_before = regimes_sha256(OLD.result_json) "
+            "AND e.record_after = regimes_sha256(NEW.result_json))))) "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: the decision log is append-only "
+            "(only an erasure of personal data, with its erasures row, may change facts_json)'); END",
+            "CREATE TRIGGER erasures_no_update BEFORE UPDATE ON erasures "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: the erasure log is append-only'); END",
+            "CREATE TRIGGER erasures_no_delete BEFORE DELETE ON erasures "
+            "BEGIN SELECT RAISE(ABORT, 'regimes: the erasure log is append-only'); END",
+        ],
+        "postgresql": [
+            _ERASURE_ONLY_PG,
+            "DROP TRIGGER decisions_append_only ON decisions",
+            "CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions "
+            "FOR EACH ROW EXECUTE FUNCTION regimes_append_only()",
+            "CREATE TRIGGER decisions_erasure_only BEFORE UPDATE ON decisions "
+            "FOR EACH ROW EXECUTE FUNCTION regimes_erasure_only()",
+            "CREATE TRIGGER erasures_append_only BEFORE UPDATE OR DELETE ON erasures "
+            "FOR EACH ROW EXECUTE FUNCTION regimes_append_only()",
         ],
     },
 ]

@@ -3,18 +3,48 @@
 A decision is replayed under the policy snapshot it was decided with (stored by content
 hash), rebuilt through the ordinary validator and checked against its hash, so an edit or
 reload of `policies/` can never change what "the original rules" means.
+
+A decision logged with a compact record (store.py, record_format 2) has no stored full result:
+`full_result` rebuilds it from the facts under the snapshot and checks its outcomes against the
+record (the integrity check: `RecordMismatch` when they differ). Batch replay (`replay_all`) and
+`impact` evaluate outcomes only (no messages), compare the record's `outcome_digest`, and build the
+detailed changes only for decisions whose digest differs; with `workers` > 1 they run in forked
+processes over chunks of rows read oldest first, so memory stays flat however long the log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import multiprocessing as mp
 import threading
-from collections.abc import Callable
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from engine.audit.store import Decision, Store, canonical_json
+from engine.audit.store import (
+    CODE_OUTCOMES,
+    COMPACT,
+    Decision,
+    Store,
+    canonical_json,
+    compact_record,
+    decisions,
+    outcome_codes,
+    outcome_digest,
+    register_full_result,
+    result_digest,
+    rule_kinds,
+    search_keys,
+)
+from engine.backends import get_backend
 from engine.errors import QueryError
-from engine.evaluate import evaluate
+from engine.evaluate import evaluate, subject_instances
+from engine.explain import Query
+from engine.explain import outcome_digest as outcomes_only
 from engine.policy.model import Regime
 from engine.policy.validate import PolicyError, load_regime_text
 from engine.registry import Registry
@@ -61,6 +91,93 @@ def snapshot_regime(store: Store, regime_hash: str) -> Regime:
     with _snapshots_lock:
         _snapshots[regime_hash] = regime
     return regime
+
+
+class RecordMismatch(ReplayError):
+    """A compact record that its rebuild does not reproduce: the log was altered, or the program that rebuilds
+    it decides differently from the one that logged it."""
+
+    def __init__(self, decision_id: str, detail: str):
+        super().__init__(f"决策 {decision_id} 的记录与按规则快照重建的结果不一致（{detail}）：记录可能被改动，"
+                         "或重建所用的程序与记录时不同", "id", 409)
+
+
+def _rebuild(store: Store, decision: Decision) -> tuple[Regime, dict[str, Any]]:
+    """The decision evaluated again under its snapshot, on its date, stage and judgement, with its id."""
+    regime = snapshot_regime(store, decision.regime_hash)
+    try:
+        result = evaluate(regime, decision.facts, decision.as_of, engine=decision.engine, stage=decision.stage,
+                          judge=decision.judged)
+    except QueryError as exc:
+        raise RecordMismatch(decision.id, f"快照拒绝重算：{exc}") from None
+    result["decision_id"] = decision.id
+    return regime, result
+
+
+def _record_problem(record: dict[str, Any] | None, rebuilt: dict[str, Any]) -> str:
+    """'' when the rebuilt record equals the logged one, else what differs (in Chinese)."""
+    if not isinstance(record, dict):
+        return "紧凑记录无法读取"
+    if record.get("verdict") != rebuilt["verdict"]:
+        return f"结论：记录为 {record.get('verdict')}，重建为 {rebuilt['verdict']}"
+    if record.get("outcomes") != rebuilt["outcomes"]:
+        return "规则结果与记录不同"
+    return ""
+
+
+def full_result(store: Store, decision: Decision) -> dict[str, Any]:
+    """The full evaluation result of a logged decision, as CONTRACT.md shapes it, with its `decision_id`:
+    stored (format 1), or rebuilt under the snapshot (format 2) and checked against the compact record —
+    RecordMismatch (409) when the rebuilt outcomes differ. Every reader of a logged result goes through here."""
+    if decision.record_format != COMPACT:
+        return json.loads(decision.result_json)
+    regime, result = _rebuild(store, decision)
+    problem = _record_problem(decision.record, compact_record(regime, result))
+    if problem:
+        raise RecordMismatch(decision.id, problem)
+    return result
+
+
+register_full_result(full_result)  # Decision.result of a compact row goes through here too
+
+
+def decoded_results(regime: Regime, facts: dict[str, Any], record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A compact record's outcomes as result entries (rule, topic, subject, subject_id, outcome; no message),
+    in the regime's rule order: the subject ids are those of the facts, in the order the record follows."""
+    instances, absent = subject_instances(regime, facts)
+    by_kind: dict[str, list[str]] = {}
+    for inst in instances:
+        by_kind.setdefault(inst.kind, []).append(inst.subject_id)
+    rules = {rule.id.split("/", 1)[-1]: (n, rule) for n, rule in enumerate(regime.rules)}
+    out: list[tuple[int, int, dict[str, Any]]] = []
+    for kind, per in record.get("outcomes", {}).items():
+        subjects = [absent[kind]] if kind in absent else by_kind.get(kind, [])
+        for local, codes in per.items():
+            n, rule = rules.get(local, (len(rules), None))
+            for j, code in enumerate(codes):
+                out.append((n, j, {"rule": f"{regime.id}/{local}", "topic": rule.topic if rule else None,
+                                   "subject": rule.subject if rule else kind,
+                                   "subject_id": subjects[j] if j < len(subjects) else f"#{j + 1}",
+                                   "outcome": CODE_OUTCOMES.get(code, code), "message": None}))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [entry for _, _, entry in out]
+
+
+def _logged(store: Store, decision: Decision) -> tuple[dict[str, Any], dict[str, Any] | None, bool]:
+    """(the logged result, the rebuild under the snapshot or None for a format-1 row, whether the record
+    matches it). When a compact record does not match, the logged result is the rebuild with the record's
+    verdict and outcomes, so `changes` names exactly what differs."""
+    if decision.record_format != COMPACT:
+        return json.loads(decision.result_json), None, True
+    regime, result = _rebuild(store, decision)
+    record = decision.record or {}
+    if not _record_problem(record, compact_record(regime, result)):
+        return result, result, True
+    logged = _outcomes({"results": decoded_results(regime, decision.facts, record)})
+    rebuilt = _outcomes(result)
+    entries = [{**entry, "outcome": logged[key]["outcome"]} for key, entry in rebuilt.items() if key in logged]
+    entries += [entry for key, entry in logged.items() if key not in rebuilt]
+    return {**result, "verdict": record.get("verdict"), "results": entries}, result, False
 
 
 def _outcomes(result: dict[str, Any]) -> dict[tuple[str, str, int], dict[str, Any]]:
@@ -110,9 +227,14 @@ def replay(store: Store, decision_id: str, registry: Registry | None = None, reg
         regime = _registry(registry).select(original.region, as_of)
     else:
         regime = original
-    logged = decision.result
-    result = evaluate(regime, decision.facts, as_of or decision.as_of, stage=decision.stage, judge=decision.judged)
-    return {"decision_id": decision.id, "original": logged, "result": result, "changes": changes(logged, result)}
+    logged, rebuilt, matches = _logged(store, decision)
+    if regime is original and as_of is None and rebuilt is not None:
+        result = {k: v for k, v in rebuilt.items() if k != "decision_id"}  # the exact replay is the rebuild
+    else:
+        result = evaluate(regime, decision.facts, as_of or decision.as_of, stage=decision.stage,
+                          judge=decision.judged)
+    return {"decision_id": decision.id, "original": logged, "result": result, "changes": changes(logged, result),
+            "record_matches": matches}
 
 
 def _registry(registry: Registry | None) -> Registry:
@@ -159,43 +281,232 @@ def replaced_edition(candidate: Regime, store: Store, registry: Registry | None 
     return {"id": found["id"], "effective_from": found["effective_from"].isoformat(), "why": why}
 
 
+# ---------------------------------------------------------------- batch replay: impact, replay_all
+
+CHUNK = 200  # rows per task of a worker process
+_COLUMNS = ("id", "created_at", "regime_id", "regime_version", "regime_hash", "as_of", "facts_json", "result_json",
+            "engine", "stage", "judged", "record_format", "outcome_digest", "verdict", "project_id",
+            "applicant_unit", "host_unit")
+# a batch job's inputs, by job id: set before the worker processes fork, so they inherit them (compiled)
+_jobs: dict[str, dict[str, Any]] = {}
+
+
+def outcomes_under(regime: Regime, facts: dict[str, Any], as_of: dt.date, stage: str, judge: str,
+                   engine: str = "durable") -> tuple[str, dict[str, dict[str, str]]]:
+    """The verdict and outcome codes (store.outcome_codes) of `evaluate(regime, facts, …)`, without rendering
+    a message: what batch replay compares. QueryError as `evaluate`."""
+    query = Query.make(regime, facts, stage, judge, as_of)
+    instances, absent = subject_instances(regime, facts, query.subjects)
+    verdict, rows = outcomes_only(regime, instances, absent, get_backend(engine).run(regime, instances), query)
+    return verdict, outcome_codes(((rule_id, outcome) for rule_id, _, outcome in rows), rule_kinds(regime))
+
+
+def _row_tuple(row: Any) -> tuple[Any, ...]:
+    """A row as plain values (sent to worker processes)."""
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+    as_of = row.as_of if isinstance(row.as_of, dt.date) else dt.date.fromisoformat(str(row.as_of))
+    return (row.id, created.astimezone(dt.UTC).isoformat(), row.regime_id, row.regime_version, row.regime_hash,
+            as_of.isoformat(), row.facts_json, row.result_json, row.engine, row.stage, row.judged,
+            row.record_format or 1, row.outcome_digest, row.verdict, row.project_id, row.applicant_unit,
+            row.host_unit)
+
+
+def _chunks(store: Store, regime_ids: Sequence[str] | None, limit: int | None,
+            state: dict[str, Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows oldest first in chunks of CHUNK; stops after `limit` rows (state["truncated"] when more exist)."""
+    columns = [decisions.c[name] for name in _COLUMNS]
+    taken = 0
+    for rows in store.scan(regime_ids, CHUNK, columns):
+        if limit is not None and taken + len(rows) > limit:
+            rows = rows[:limit - taken]
+            state["truncated"] = True
+        taken += len(rows)
+        if rows:
+            yield [_row_tuple(r) for r in rows]
+        if state.get("truncated"):
+            return
+
+
+def _snapshot(job: dict[str, Any], regime_hash: str) -> Regime:
+    found = job["snapshots"].get(regime_hash)
+    if isinstance(found, Regime):
+        return found
+    raise ReplayError(str(found or f"决策日志中没有内容哈希为 {regime_hash} 的规则快照"), "regime_hash", 409)
+
+
+def _ref(row: tuple[Any, ...]) -> dict[str, str]:
+    return {"id": row[2], "version": row[3], "hash": row[4]}
+
+
+def _impact_row(job: dict[str, Any], row: tuple[Any, ...], out: dict[str, Any]) -> None:
+    (decision_id, created_at, _rid, _ver, regime_hash, as_of_text, facts_json, result_json, _engine, stage, judged,
+     record_format, stored_digest, verdict_col, project_id, applicant_unit, host_unit) = row
+    candidate: Regime = job["candidate"]
+    facts = json.loads(facts_json)
+    as_of = dt.date.fromisoformat(as_of_text)
+    try:
+        if record_format == COMPACT:
+            verdict, codes = outcomes_under(candidate, facts, as_of, stage, judged)
+            if outcome_digest(verdict, codes) == stored_digest:
+                return  # nothing the applicant must do differently: the common case ends here
+            record = json.loads(result_json)
+            snapshot = _snapshot(job, regime_hash)
+            before = {"regime": _ref(row), "as_of": as_of_text, "verdict": record["verdict"],
+                      "results": decoded_results(snapshot, facts, record)}
+        else:
+            before = json.loads(result_json)
+        after = evaluate(candidate, facts, as_of, stage=stage, judge=judged)
+    except (QueryError, ReplayError) as exc:  # e.g. the candidate no longer makes this judgement
+        out["refused"].append({"decision_id": decision_id, "error": str(exc)})
+        return
+    diff = changes(before, after)
+    moved = outcome_changes(diff)
+    if not (diff["verdict"] or moved):
+        return
+    if record_format == COMPACT and any(r["to"] is None for r in moved):
+        # a rule the candidate drops: its message is the logged one, rebuilt under the snapshot (rare)
+        snapshot = _snapshot(job, regime_hash)
+        old = _outcomes(evaluate(snapshot, facts, as_of, stage=stage, judge=judged))
+        seen: dict[tuple[str, str], int] = {}
+        for r in moved:
+            n = seen.get((r["rule"], r["subject_id"]), 0)
+            seen[(r["rule"], r["subject_id"])] = n + 1
+            if r["to"] is None and (r["rule"], r["subject_id"], n) in old:
+                r["message"] = old[(r["rule"], r["subject_id"], n)]["message"]
+    if verdict_col is None:  # logged before the search columns: read them from the JSON
+        keys = search_keys("", facts, before)
+        project_id, applicant_unit, host_unit = keys["project_id"], keys["applicant_unit"], keys["host_unit"]
+    out["changed"].append({"decision_id": decision_id, "created_at": created_at, "regime": _ref(row),
+                           "as_of": as_of_text, "stage": stage, "judged": judged, "project_id": project_id,
+                           "applicant_unit": applicant_unit, "host_unit": host_unit,
+                           "verdict_before": before["verdict"], "verdict_after": after["verdict"],
+                           "verdict": diff["verdict"], "rules": moved})
+
+
+def _exact_row(job: dict[str, Any], row: tuple[Any, ...], out: dict[str, Any]) -> None:
+    (decision_id, created_at, _rid, _ver, regime_hash, as_of_text, facts_json, result_json, engine, stage, judged,
+     record_format, *_rest) = row
+    facts = json.loads(facts_json)
+    as_of = dt.date.fromisoformat(as_of_text)
+    try:
+        regime = _snapshot(job, regime_hash)
+        if record_format == COMPACT:
+            verdict, codes = outcomes_under(regime, facts, as_of, stage, judged, engine)
+            record = json.loads(result_json)
+            if verdict == record.get("verdict") and codes == record.get("outcomes"):
+                return
+            base = {"regime": _ref(row), "as_of": as_of_text}
+            before = {**base, "verdict": record.get("verdict"), "results": decoded_results(regime, facts, record)}
+            after = {**base, "verdict": verdict,
+                     "results": decoded_results(regime, facts, {"outcomes": codes})}
+        else:
+            before = json.loads(result_json)
+            after = evaluate(regime, facts, as_of, engine=engine, stage=stage, judge=judged)
+    except (QueryError, ReplayError) as exc:
+        out["refused"].append({"decision_id": decision_id, "error": str(exc)})
+        return
+    diff = changes(before, after)
+    if not diff["identical"]:
+        out["changed"].append({"decision_id": decision_id, "created_at": created_at, "regime": _ref(row),
+                               "as_of": as_of_text, "stage": stage, "judged": judged, "changes": diff})
+
+
+def _run_chunk(job: dict[str, Any], rows: list[tuple[Any, ...]],
+               each: Callable[[int], None] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"done": 0, "changed": [], "refused": []}
+    step = _impact_row if job["mode"] == "impact" else _exact_row
+    for row in rows:
+        step(job, row, out)
+        out["done"] += 1
+        if each is not None:
+            each(out["done"])
+    return out
+
+
+def _run_forked_chunk(job_id: str, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
+    return _run_chunk(_jobs[job_id], rows)
+
+
+def _prepare(store: Store, job: dict[str, Any], regime_ids: Sequence[str] | None, compile_all: bool) -> None:
+    """The snapshots the rows were decided with (or why one cannot be rebuilt), compiled when the workers will
+    evaluate under them — before forking, so every worker shares the compiled rulesets."""
+    backend = get_backend("durable")
+    if job.get("candidate") is not None:
+        backend.prepare(job["candidate"])
+    snapshots: dict[str, Regime | str] = {}
+    for regime_hash in store.regime_hashes(regime_ids):
+        try:
+            snapshots[regime_hash] = snapshot_regime(store, regime_hash)
+            if compile_all:
+                backend.prepare(snapshots[regime_hash])  # type: ignore[arg-type]
+        except Exception as exc:  # a snapshot that cannot be rebuilt or compiled: its rows are refused, named
+            snapshots[regime_hash] = str(exc)
+    job["snapshots"] = snapshots
+
+
+def _batch(store: Store, job: dict[str, Any], regime_ids: Sequence[str] | None, total: int, limit: int | None,
+           workers: int, progress: Callable[[int, int], None] | None) -> dict[str, Any]:
+    """Run `job` over the rows; the chunks' results merged in log order, with `truncated`."""
+    state: dict[str, Any] = {"truncated": False}
+    merged: dict[str, Any] = {"done": 0, "changed": [], "refused": []}
+
+    def add(part: dict[str, Any]) -> None:
+        merged["done"] += part["done"]
+        merged["changed"] += part["changed"]
+        merged["refused"] += part["refused"]
+
+    def tick(done: int) -> None:
+        if progress is not None:
+            progress(done, max(total, done))
+
+    chunks = _chunks(store, regime_ids, limit, state)
+    if workers <= 1:
+        for rows in chunks:
+            base = merged["done"]
+            add(_run_chunk(job, rows, lambda n, base=base: tick(base + n)))  # type: ignore[misc]
+        return {**merged, "truncated": state["truncated"]}
+    job_id = str(uuid.uuid4())
+    _jobs[job_id] = job
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            pending: deque[Future[dict[str, Any]]] = deque()
+            for rows in chunks:
+                pending.append(pool.submit(_run_forked_chunk, job_id, rows))
+                while len(pending) >= 2 * workers:  # a bounded window of chunks in flight: flat memory
+                    add(pending.popleft().result())
+                    tick(merged["done"])
+            while pending:
+                add(pending.popleft().result())
+                tick(merged["done"])
+    finally:
+        _jobs.pop(job_id, None)
+    return {**merged, "truncated": state["truncated"]}
+
+
 def impact(store: Store, candidate: Regime, progress: Callable[[int, int], None] | None = None,
-           registry: Registry | None = None, limit: int | None = None) -> dict[str, Any]:
+           registry: Registry | None = None, limit: int | None = None, workers: int = 1) -> dict[str, Any]:
     """Replay the logged decisions of the edition the candidate would replace (`replaced_edition`; and any
     logged under the candidate's own id) under the candidate, each on its own date, stage and judgement.
 
     Reports per changed decision the verdict before and after and the rules whose outcome changed
     (`outcome_changes`), and totals per rule. With `limit`, at most that many decisions are replayed
     (`truncated` says so). Nothing is written: a candidate is only ever compared, never stored.
+    Compact records are compared by `outcome_digest` (outcomes only, no messages); only a decision whose
+    digest differs is evaluated in full for its detailed changes. `workers` > 1: that many forked processes.
     """
     replaces = replaced_edition(candidate, store, registry)
     regime_ids = sorted({candidate.id} | ({replaces["id"]} if replaces else set()))
     total = store.count(regime_ids)
     if limit is not None:
         total = min(total, limit)
-    changed: list[dict[str, Any]] = []
-    refused: list[dict[str, Any]] = []
+    job: dict[str, Any] = {"mode": "impact", "candidate": candidate}
+    _prepare(store, job, regime_ids, compile_all=False)
+    ran = _batch(store, job, regime_ids, total, limit, workers, progress)
     per_rule: dict[str, dict[str, Any]] = {}
-    verdicts = rules = done = 0
-    truncated = False
-    for decision in store.decisions_for(regime_ids):
-        if limit is not None and done >= limit:
-            truncated = True
-            break
-        done += 1
-        try:
-            after = evaluate(candidate, decision.facts, decision.as_of, stage=decision.stage, judge=decision.judged)
-        except QueryError as exc:  # e.g. the candidate no longer makes this judgement
-            refused.append({"decision_id": decision.id, "error": str(exc)})
-            continue
-        finally:
-            if progress is not None:
-                progress(done, max(total, done))
-        diff = changes(decision.result, after)
-        moved = outcome_changes(diff)
-        if not (diff["verdict"] or moved):
-            continue
-        verdicts += diff["verdict"] is not None
+    verdicts = rules = 0
+    for item in ran["changed"]:
+        moved = item["rules"]
+        verdicts += item["verdict"] is not None
         rules += bool(moved)
         for rule in {r["rule"]: r for r in moved}.values():
             entry = per_rule.setdefault(rule["rule"], {"rule": rule["rule"], "topic": rule.get("topic"),
@@ -205,21 +516,39 @@ def impact(store: Store, candidate: Regime, progress: Callable[[int, int], None]
             step = f"{rule['from'] or '—'}→{rule['to'] or '—'}"  # — : the rule is absent on that side
             transitions = per_rule[rule["rule"]]["transitions"]
             transitions[step] = transitions.get(step, 0) + 1
-        keys = decision.keys()
-        changed.append({"decision_id": decision.id, "created_at": decision.created_at.isoformat(),
-                        "regime": {"id": decision.regime_id, "version": decision.regime_version,
-                                   "hash": decision.regime_hash},
-                        "as_of": decision.as_of.isoformat(), "stage": decision.stage, "judged": decision.judged,
-                        "project_id": keys["project_id"], "applicant_unit": keys["applicant_unit"],
-                        "host_unit": keys["host_unit"], "verdict_before": decision.result["verdict"],
-                        "verdict_after": after["verdict"], "verdict": diff["verdict"], "rules": moved})
     by_rule = sorted(per_rule.values(), key=lambda e: (-e["decisions"], e["rule"]))
-    return {"candidate": candidate.ref(), "replaces": replaces, "regimes": regime_ids, "decisions": done,
-            "changed": len(changed), "verdict_changed": verdicts, "rules_changed": rules, "truncated": truncated,
-            "refused": refused, "by_rule": by_rule, "changes": changed}
+    return {"candidate": candidate.ref(), "replaces": replaces, "regimes": regime_ids, "decisions": ran["done"],
+            "changed": len(ran["changed"]), "verdict_changed": verdicts, "rules_changed": rules,
+            "truncated": ran["truncated"], "refused": ran["refused"], "by_rule": by_rule, "changes": ran["changed"]}
+
+
+def replay_all(store: Store, regime_ids: Sequence[str] | None = None, progress: Callable[[int, int], None] | None = None,
+               workers: int = 1, limit: int | None = None) -> dict[str, Any]:
+    """Exact replay of every logged decision (of `regime_ids`, when given) under its own snapshot: a compact
+    record must be reproduced outcome for outcome (and verdict), a full result rule for rule. Lists those that
+    are not (`different`, with their changes) and those that cannot be replayed (`refused`)."""
+    total = store.count(regime_ids) if regime_ids is not None else store.count()
+    if limit is not None:
+        total = min(total, limit)
+    job: dict[str, Any] = {"mode": "exact", "candidate": None}
+    _prepare(store, job, regime_ids, compile_all=True)
+    ran = _batch(store, job, regime_ids, total, limit, workers, progress)
+    return {"decisions": ran["done"], "identical": ran["done"] - len(ran["changed"]) - len(ran["refused"]),
+            "different": ran["changed"], "refused": ran["refused"], "truncated": ran["truncated"]}
 
 
 def replay_under(decision: Decision, regime: Regime) -> dict[str, Any]:
     """Changes (verdict and rule outcomes) of one logged decision re-evaluated under `regime` on its own date."""
-    return changes(decision.result, evaluate(regime, decision.facts, decision.as_of, stage=decision.stage,
-                                             judge=decision.judged))
+    logged = decision.result  # format 2: rebuilt and checked by full_result (the Decision knows its store)
+    return changes(logged, evaluate(regime, decision.facts, decision.as_of, stage=decision.stage,
+                                    judge=decision.judged))
+
+
+def rebuilt_as_sent(decision: Decision, rebuilt: dict[str, Any]) -> bool | None:
+    """Whether `rebuilt` (its `full_result`) is byte for byte (canonical JSON) the answer that was sent: None when
+    that cannot be told (a format-1 row, or facts erased since: the names in the messages are gone by design)."""
+    if decision.record_format != COMPACT or decision.result_digest is None:
+        return None
+    if decision.facts_digest != hashlib.sha256(decision.facts_json.encode("utf-8", "surrogateescape")).hexdigest():
+        return None
+    return result_digest(rebuilt) == decision.result_digest

@@ -22,8 +22,8 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
-from engine.audit.replay import ReplayError, replay, snapshot_regime
-from engine.audit.store import Decision, Store, decisions, search_key, search_keys
+from engine.audit.replay import ReplayError, rebuilt_as_sent, replay, snapshot_regime
+from engine.audit.store import Decision, Store, decisions, erase_personal, search_key, search_keys
 from engine.compare.core import topic_key, topic_label
 from engine.policy.conditions import canonical_place
 from engine.policy.model import STAGES
@@ -160,7 +160,7 @@ def search(store: Store, q: DecisionQuery, max_page_size: int = MAX_PAGE_SIZE) -
     q.checked(max_page_size)
     c = decisions.c
     conds = _conditions(q)
-    legacy = c.verdict.is_(None)
+    legacy = c.verdict.is_(None)  # before migration 3 (a full result; a compact record has its verdict too)
     columns = [c.id, c.created_at, c.regime_id, c.regime_version, c.regime_hash, c.as_of, c.stage, c.judged,
                c.region, c.verdict, c.project_id, c.applicant_unit, c.host_unit,
                # the JSON only for rows without search columns: a page of new rows reads no facts
@@ -198,10 +198,9 @@ def csv_rows(items: list[dict[str, Any]], header: bool = True) -> str:
 # ---------------------------------------------------------------- personal data
 
 def personal_names(facts: dict[str, Any]) -> set[str]:
-    """The people named in a facts document (experts' names): what only the auditor role may see."""
-    experts = facts.get("experts")
-    experts = experts if isinstance(experts, list) else []
-    return {str(e["name"]).strip() for e in experts if isinstance(e, dict) and str(e.get("name") or "").strip()}
+    """The people named in a facts document (the schema's personal fields, `store.personal_paths`: experts'
+    names): what only the auditor role may see."""
+    return {name.strip() for name in erase_personal(facts)[1]}
 
 
 def redact(value: Any, names: set[str]) -> Any:
@@ -276,8 +275,8 @@ def decision_report(store: Store, decision_id: str, registry: Registry | None = 
     if decision is None:
         raise ReplayError(f"决策 '{decision_id}' 不存在")
     regime = snapshot_regime(store, decision.regime_hash)
-    original = decision.result
-    exact = replay(store, decision_id)
+    exact = replay(store, decision_id)  # its `original` is the logged result (full_result for a compact record)
+    original = exact["original"]
     out: dict[str, Any] = {
         "decision": _decision_item(decision),
         "regime": regime.summary(),
@@ -286,6 +285,9 @@ def decision_report(store: Store, decision_id: str, registry: Registry | None = 
         "exact": {"identical": exact["changes"]["identical"], "changes": exact["changes"],
                   "by_topic": changes_by_topic(original, exact["result"], exact["changes"])},
         "replayed": None,
+        # format 2: whether the rebuild reproduces the compact record, and the answer sent (result_digest)
+        "record": {"format": decision.record_format, "matches": exact["record_matches"],
+                   "as_sent": rebuilt_as_sent(decision, original) if exact["record_matches"] else False},
     }
     if regime_id is not None or as_of is not None:
         again = replay(store, decision_id, registry, regime_id, as_of)

@@ -1,8 +1,15 @@
 """The decision log: every evaluation served, and a snapshot of every policy it used.
 
-Append-only (the schema refuses UPDATE and DELETE). A decision is committed before its
-answer is sent; SQLite runs in WAL mode with synchronous=FULL so a committed decision
-survives a crash of the process or the machine; PostgreSQL commits durably by default.
+Append-only (the schema refuses DELETE, and every UPDATE but the erasure of personal data, which
+`erase` makes with an `erasures` row naming the facts' digests before and after). A decision is
+committed before its answer is sent; SQLite runs in WAL mode with synchronous=FULL so a committed
+decision survives a crash of the process or the machine; PostgreSQL commits durably by default.
+
+What a decision row holds (migration 5): the facts as received, their SHA-256 (`facts_digest`), the
+regime hash, and a compact record of the outcome (`result_json` with `record_format` 2): the verdict
+and, per rule, one letter per subject in evaluation order (`compact_record`). The full result is
+rebuilt on read from the snapshot (`replay.full_result`), and checked against the record. Rows
+logged before keep their full result (`record_format` 1).
 
 Beside the decisions: the columns auditors search by (region, verdict, project id, applicant
 and host unit, filled at record time), an append-only log of who read which decision
@@ -13,7 +20,9 @@ Commands that only read the log open it with `open_existing`, which never create
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -22,7 +31,7 @@ import secrets
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +58,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from engine.audit.migrations import migrate
+from engine.facts import facts_schema
 from engine.policy.model import Regime
 from engine.settings import settings
 
@@ -87,6 +97,24 @@ decisions = Table(
     Column("host_unit", String(200)),
     # migration 4: SHA-256 of the result link's token; NULL when the decision has no link
     Column("capability_digest", String(64)),
+    # migration 5: 1 = result_json is the full result; 2 = result_json is the compact record
+    Column("record_format", Integer, nullable=False, server_default=text("1")),
+    Column("facts_digest", String(64)),  # SHA-256 of facts_json as logged (before any erasure)
+    Column("outcome_digest", String(64)),  # `outcome_digest` of the record: what impact compares
+    Column("result_digest", String(64)),  # SHA-256 of the full result as sent (canonical JSON)
+)
+erasures = Table(
+    "erasures", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("decision_id", String(36), nullable=False),
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("fields", Integer, nullable=False),
+    Column("facts_before", String(64), nullable=False),
+    Column("facts_after", String(64), nullable=False),
+    Column("record_before", String(64)),
+    Column("record_after", String(64)),
 )
 decision_reads = Table(
     "decision_reads", metadata,
@@ -131,6 +159,140 @@ def search_keys(region: str, facts: dict[str, Any], result: dict[str, Any]) -> d
             "host_unit": search_key(project.get("host_unit") if project else base.get("host_unit"))}
 
 
+# ---------------------------------------------------------------- the compact record (record_format 2)
+
+LEGACY, COMPACT = 1, 2  # record_format: the full result / the compact record
+OUTCOME_CODES = {"pass": "p", "fail": "f", "missing": "m", "not_applicable": "n", "pending": "d"}
+CODE_OUTCOMES = {code: outcome for outcome, code in OUTCOME_CODES.items()}
+# replay.NOTHING_TO_FIX (pass, not_applicable; an absent rule is simply not in the record): masked out of the
+# digest, so a candidate that only adds a passing rule, or turns a pass into not_applicable, digests the same
+_NOTHING_TO_FIX = str.maketrans("pn", "..")
+_kinds_cache: dict[str, dict[str, str]] = {}
+
+
+def rule_kinds(regime: Regime) -> dict[str, str]:
+    """Rule id → the kind of subject instance it is evaluated over (`expert`, `project.served_units`…)."""
+    kinds = _kinds_cache.get(regime.hash)
+    if kinds is None:
+        kinds = _kinds_cache[regime.hash] = {rule.id: rule.instance_kind for rule in regime.rules}
+    return kinds
+
+
+def outcome_codes(rows: Iterable[tuple[str, str]], kinds: dict[str, str]) -> dict[str, dict[str, str]]:
+    """`{kind: {local rule id: codes}}` from (rule id, outcome) in result order: one letter per entry
+    (OUTCOME_CODES), so the j-th letter of a rule is its j-th subject of that kind in the facts' order (or
+    the one entry for an absent list). Subject ids are not stored: they follow from the facts, and an
+    expert's id may be their name (personal data, erased from the facts, never copied here)."""
+    lists: dict[str, dict[str, list[str]]] = {}
+    for rule_id, outcome in rows:
+        local = rule_id.split("/", 1)[-1]
+        per = lists.setdefault(kinds.get(rule_id, "?"), {})
+        codes = per.get(local)
+        if codes is None:
+            codes = per[local] = []
+        codes.append(OUTCOME_CODES[outcome])
+    return {kind: {local: "".join(codes) for local, codes in per.items()} for kind, per in lists.items()}
+
+
+def outcome_digest(verdict: str, outcomes: dict[str, dict[str, str]]) -> str:
+    """SHA-256 over the verdict and every (kind, rule, position, outcome) whose outcome leaves the applicant
+    something to fix (`replay.NOTHING_TO_FIX` masked). Two results of the same facts digest alike exactly
+    when their verdicts are equal and `replay.outcome_changes` finds no change between them."""
+    parts = [verdict]
+    for kind in sorted(outcomes):
+        per = outcomes[kind]
+        for local in sorted(per):
+            masked = per[local].translate(_NOTHING_TO_FIX).rstrip(".")
+            if masked:
+                parts.append(f"{kind}\t{local}\t{masked}")
+    return _digest("\n".join(parts))
+
+
+def compact_record(regime: Regime, result: dict[str, Any]) -> dict[str, Any]:
+    """What a decision row keeps of its result: the verdict and the outcome codes (`outcome_codes`)."""
+    rows = ((r["rule"], r["outcome"]) for r in result.get("results", []))
+    return {"format": COMPACT, "verdict": result["verdict"], "outcomes": outcome_codes(rows, rule_kinds(regime))}
+
+
+def result_digest(result: dict[str, Any]) -> str:
+    """SHA-256 of a full result in canonical JSON: a rebuilt result with this digest is the answer sent."""
+    return _digest(canonical_json(result))
+
+
+# ---------------------------------------------------------------- personal data (PIPL)
+
+PERSONAL_FORMAT = "person-name"  # the facts schema marks personal fields with this `format`
+ERASED = "〔已删除〕"
+
+
+@functools.cache
+def personal_paths() -> tuple[tuple[str, ...], ...]:
+    """Paths of the facts schema's personal fields (`"format": "person-name"`), `*` for a list's items:
+    e.g. ("experts", "*", "name"). Read from the schema, so a new personal field is one annotation."""
+    schema = facts_schema()
+    found: list[tuple[str, ...]] = []
+
+    def resolve(node: Any) -> Any:
+        for _ in range(20):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/")):
+                break
+            target: Any = schema
+            for part in node["$ref"][2:].split("/"):
+                target = target[part]
+            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return node
+
+    def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
+        node = resolve(node)
+        if not isinstance(node, dict) or depth > 12:
+            return
+        if node.get("format") == PERSONAL_FORMAT:
+            found.append(path)
+        for key, sub in (node.get("properties") or {}).items():
+            walk(sub, (*path, key), depth + 1)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], (*path, "*"), depth + 1)
+
+    walk(schema, (), 0)
+    return tuple(found)
+
+
+def erase_personal(facts: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A copy of `facts` with every non-empty personal value replaced by ERASED, and the values replaced.
+    Only the values change: lists keep their length, so every subject keeps its place (and its outcome)."""
+    out = copy.deepcopy(facts)
+    erased: list[str] = []
+
+    def walk(node: Any, path: tuple[str, ...]) -> None:
+        head, rest = path[0], path[1:]
+        if head == "*":
+            children: list[tuple[Any, Any]] = list(enumerate(node)) if isinstance(node, list) else []
+        else:
+            children = [(head, node[head])] if isinstance(node, dict) and head in node else []
+        for key, child in children:
+            if rest:
+                walk(child, rest)
+            elif isinstance(child, str) and child.strip() and child != ERASED:
+                erased.append(child)
+                node[key] = ERASED
+
+    for path in personal_paths():
+        walk(out, path)
+    return out, erased
+
+
+def replace_text(value: Any, names: Sequence[str], by: str = ERASED) -> Any:
+    """`value` with every occurrence of these strings replaced in every text it holds (keys kept)."""
+    if isinstance(value, dict):
+        return {k: replace_text(v, names, by) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replace_text(v, names, by) for v in value]
+    if isinstance(value, str):
+        for name in sorted(set(names), key=len, reverse=True):
+            value = value.replace(name, by)
+    return value
+
+
 def canonical_json(data: Any) -> str:
     """The text stored for a policy snapshot: the same canonical form `content_hash` digests."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -152,6 +314,15 @@ def safe_url(url: str) -> str:
         return "<无法解析的数据库地址>"
 
 
+# replay.full_result, registered by engine.audit.replay when imported (it imports this module, not the reverse)
+_full_result: Callable[[Store, Decision], dict[str, Any]] | None = None
+
+
+def register_full_result(fn: Callable[[Store, Decision], dict[str, Any]]) -> None:
+    global _full_result
+    _full_result = fn
+
+
 @dataclass(frozen=True)
 class Decision:
     id: str
@@ -170,6 +341,11 @@ class Decision:
     project_id: str | None = None
     applicant_unit: str | None = None
     host_unit: str | None = None
+    record_format: int = LEGACY
+    facts_digest: str | None = None
+    outcome_digest: str | None = None
+    result_digest: str | None = None
+    store: Any = field(default=None, compare=False, repr=False)  # the Store it was read from (rebuilds)
 
     @property
     def facts(self) -> dict[str, Any]:
@@ -177,7 +353,18 @@ class Decision:
 
     @property
     def result(self) -> dict[str, Any]:
-        return json.loads(self.result_json)
+        """The full result: as stored (format 1), or rebuilt from the snapshot and checked against the
+        compact record (format 2) by `replay.full_result`, the one place that does it (its errors included)."""
+        if self.record_format == LEGACY:
+            return json.loads(self.result_json)
+        if self.store is None or _full_result is None:
+            raise RuntimeError(f"决策 {self.id} 以紧凑记录保存，须用 replay.full_result(store, decision) 重建完整结果")
+        return _full_result(self.store, self)
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        """The compact record (format 2), else None."""
+        return json.loads(self.result_json) if self.record_format == COMPACT else None
 
     def keys(self) -> dict[str, str | None]:
         """The search columns; for a row logged before they existed, read from its JSON (region unknown)."""
@@ -202,11 +389,19 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def _decision(row: Any) -> Decision:
+def _decision(row: Any, store: Store | None = None) -> Decision:
     as_of = row.as_of if isinstance(row.as_of, dt.date) else dt.date.fromisoformat(str(row.as_of))
     return Decision(row.id, _utc(row.created_at), row.regime_id, row.regime_version, row.regime_hash, as_of,
                     row.facts_json, row.result_json, row.engine, row.stage, row.judged, row.region, row.verdict,
-                    row.project_id, row.applicant_unit, row.host_unit)
+                    row.project_id, row.applicant_unit, row.host_unit, row.record_format or LEGACY,
+                    row.facts_digest, row.outcome_digest, row.result_digest, store)
+
+
+def _sha256_text(value: str | bytes | None) -> str | None:
+    """regimes_sha256() of the SQLite triggers: the same digest as `_digest` (PostgreSQL uses sha256())."""
+    if value is None:
+        return None
+    return hashlib.sha256(value if isinstance(value, bytes) else value.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -221,6 +416,8 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
+        # what the erasure trigger (migration 5) digests with; a client without it cannot update decisions
+        dbapi_conn.create_function("regimes_sha256", 1, _sha256_text, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -395,8 +592,10 @@ class Store:
                engine: str = "durable", capability: str | None = None) -> str:
         """Log one decision (and the policy snapshot, the first time); returns once it is committed.
 
-        `result` gets its `decision_id` set, so the logged result is the answer sent. With `capability`
-        (a result link's secret token) only its SHA-256 is stored: `find_by_capability` opens the decision.
+        `result` gets its `decision_id` set, so the logged result is the answer sent. The row keeps the facts,
+        their digest, the compact record of `result` (`compact_record`), its `outcome_digest` and the digest
+        of the full result; `replay.full_result` rebuilds the result on read. With `capability` (a result
+        link's secret token) only its SHA-256 is stored: `find_by_capability` opens the decision.
         """
         decision_id = str(uuid.uuid4())
         result["decision_id"] = decision_id
@@ -405,12 +604,17 @@ class Store:
         if regime.hash not in self._stored_policies:
             policy = {"hash": regime.hash, "regime_id": regime.id, "version": regime.version,
                       "data_json": canonical_json(regime.data), "created_at": now}
+        facts_json = json.dumps(facts, ensure_ascii=False)
+        record = compact_record(regime, result)
         row = {"id": decision_id, "created_at": now, "regime_id": regime.id, "regime_version": regime.version,
-               "regime_hash": regime.hash, "as_of": as_of, "facts_json": json.dumps(facts, ensure_ascii=False),
-               "result_json": json.dumps(result, ensure_ascii=False), "engine": engine,
+               "regime_hash": regime.hash, "as_of": as_of, "facts_json": facts_json,
+               "result_json": json.dumps(record, ensure_ascii=False, separators=(",", ":")), "engine": engine,
                "stage": result.get("stage", "application"), "judged": result.get("judged", "application"),
                **search_keys(regime.region, facts, result),
-               "capability_digest": _digest(capability) if capability is not None else None}
+               "capability_digest": _digest(capability) if capability is not None else None,
+               "record_format": COMPACT, "facts_digest": _digest(facts_json),
+               "outcome_digest": outcome_digest(record["verdict"], record["outcomes"]),
+               "result_digest": result_digest(result)}
         self._writer.commit(policy, row)
         self._stored_policies.add(regime.hash)
         return decision_id
@@ -426,7 +630,7 @@ class Store:
     def get(self, decision_id: str) -> Decision | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        return _decision(row) if row else None
+        return _decision(row, self) if row else None
 
     def find_by_capability(self, token: str) -> Decision | None:
         """The decision whose result link carries `token`, else None. Looked up by the token's SHA-256 on a
@@ -436,7 +640,7 @@ class Store:
         query = select(decisions).where(decisions.c.capability_digest == _digest(token))
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return _decision(row) if row else None
+        return _decision(row, self) if row else None
 
     def policy_data(self, regime_hash: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
@@ -453,21 +657,117 @@ class Store:
     def decisions_for(self, regime_id: str | Sequence[str], batch: int = 500) -> Iterator[Decision]:
         """Every logged decision of `regime_id` (or of any of several ids), oldest first, read in batches
         (the log can be large)."""
-        ids = _ids(regime_id)
+        for rows in self.scan(regime_id, batch):
+            for row in rows:
+                yield _decision(row, self)
+
+    def scan(self, regime_id: str | Sequence[str] | None = None, batch: int = 500, columns: Sequence[Any] = (),
+             before: dt.datetime | None = None) -> Iterator[list[Any]]:
+        """Rows of the decisions of `regime_id` (every decision when None; created before `before`, when given),
+        oldest first, `batch` at a time (keyset paging: memory stays flat however large the log). `columns`:
+        the columns to read (default all); `created_at` and `id` are always read."""
+        c = decisions.c
+        wanted = list(columns) or list(decisions.columns)
+        wanted += [col for col in (c.created_at, c.id) if col not in wanted]
         last: tuple[dt.datetime, str] | None = None
         while True:
-            query = select(decisions).where(decisions.c.regime_id.in_(ids))
+            query = select(*wanted)
+            if regime_id is not None:
+                query = query.where(c.regime_id.in_(_ids(regime_id)))
+            if before is not None:
+                query = query.where(c.created_at < before)
             if last is not None:
-                query = query.where((decisions.c.created_at > last[0])
-                                    | ((decisions.c.created_at == last[0]) & (decisions.c.id > last[1])))
-            query = query.order_by(decisions.c.created_at, decisions.c.id).limit(batch)
+                query = query.where((c.created_at > last[0]) | ((c.created_at == last[0]) & (c.id > last[1])))
+            query = query.order_by(c.created_at, c.id).limit(batch)
             with self.engine.connect() as conn:
-                rows = conn.execute(query).all()
-            for row in rows:
-                yield _decision(row)
+                rows = list(conn.execute(query).all())
+            if rows:
+                yield rows
             if len(rows) < batch:
                 return
             last = (rows[-1].created_at, rows[-1].id)
+
+    def regime_hashes(self, regime_id: str | Sequence[str] | None = None) -> list[str]:
+        """The snapshot hashes the decisions of `regime_id` (or all) were made with."""
+        query = select(decisions.c.regime_hash).distinct()
+        if regime_id is not None:
+            query = query.where(decisions.c.regime_id.in_(_ids(regime_id)))
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(query).scalars().all())
+
+    # ------------------------------------------------------------ erasure of personal data (PIPL)
+
+    def erase(self, decision_id: str, reason: str, actor: str) -> dict[str, Any] | None:
+        """Replace the personal values (`erase_personal`) in one decision's facts — and, in a row logged with
+        its full result (format 1), every occurrence of them in that result — in one transaction with its
+        `erasures` row (digests before and after; the trigger refuses the UPDATE without it). None when the
+        decision is unknown; `fields` 0 when it holds no personal value (nothing is written)."""
+        c = decisions.c
+        with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
+            row = conn.execute(select(c.id, c.facts_json, c.result_json, c.record_format)
+                               .where(c.id == decision_id)).first()
+            if row is None:
+                return None
+            redacted, names = erase_personal(json.loads(row.facts_json))
+            out = {"decision_id": row.id, "fields": len(names)}
+            if not names:
+                return out
+            facts_json = json.dumps(redacted, ensure_ascii=False)
+            values: dict[str, Any] = {"facts_json": facts_json}
+            entry = {"id": str(uuid.uuid4()), "decision_id": row.id, "erased_at": dt.datetime.now(dt.UTC),
+                     "reason": reason, "actor": actor[:200], "fields": len(names),
+                     "facts_before": _digest(row.facts_json), "facts_after": _digest(facts_json),
+                     "record_before": None, "record_after": None}
+            if (row.record_format or LEGACY) == LEGACY:
+                result_json = json.dumps(replace_text(json.loads(row.result_json), names), ensure_ascii=False)
+                if result_json != row.result_json:
+                    values["result_json"] = result_json
+                    entry.update(record_before=_digest(row.result_json), record_after=_digest(result_json))
+            conn.execute(erasures.insert(), entry)
+            conn.execute(decisions.update().where(c.id == row.id).values(**values))
+        return {**out, "erasure_id": entry["id"], "facts_before": entry["facts_before"],
+                "facts_after": entry["facts_after"]}
+
+    def erasures_of(self, decision_ids: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+        """The erasures rows, per decision, oldest first (of these decisions, when given)."""
+        query = select(erasures).order_by(erasures.c.erased_at, erasures.c.id)
+        if decision_ids is not None:
+            query = query.where(erasures.c.decision_id.in_(list(decision_ids)))
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(query).mappings():
+                out.setdefault(r["decision_id"], []).append({**r, "erased_at": _utc(r["erased_at"]).isoformat()})
+        return out
+
+    def verify_digests(self, progress: Any = None, batch: int = 1000) -> dict[str, Any]:
+        """Check every row without re-evaluating: its facts digest is the logged one, or the erasures rows
+        lead from the logged digest to the present facts (and, for a format-1 row, result); a compact
+        record's `outcome_digest` matches the record. Rows logged before migration 5 have no facts digest:
+        counted as `unverifiable` unless erased (then checked from the erasure on)."""
+        chains = self.erasures_of()
+        c = decisions.c
+        done = 0
+        counts = {"decisions": 0, "ok": 0, "erased": 0, "unverifiable": 0, "compact": 0, "legacy": 0}
+        problems: list[dict[str, str]] = []
+        total = self.count()
+        cols = (c.id, c.facts_json, c.result_json, c.record_format, c.facts_digest, c.outcome_digest)
+        for rows in self.scan(None, batch, cols):
+            for row in rows:
+                done += 1
+                found = _check_row(row, chains.get(row.id, []))
+                counts["decisions"] += 1
+                counts["compact" if (row.record_format or LEGACY) == COMPACT else "legacy"] += 1
+                if row.id in chains:
+                    counts["erased"] += 1
+                if found == "unverifiable":
+                    counts["unverifiable"] += 1
+                elif found:
+                    problems.append({"decision_id": row.id, "problem": found})
+                else:
+                    counts["ok"] += 1
+            if progress is not None:
+                progress(done, max(total, done))
+        return {**counts, "problems": problems}
 
     def snapshots(self) -> list[dict[str, Any]]:
         """Every stored policy snapshot: hash, regime id, version, region and effective_from (from its data)."""
@@ -534,6 +834,31 @@ class Store:
     def end_session(self, session_id: str) -> None:
         with self.engine.connect().execution_options(sqlite_immediate=True) as conn, conn.begin():
             conn.execute(audit_sessions.delete().where(audit_sessions.c.id_hash == _digest(session_id)))
+
+
+def _check_row(row: Any, chain: list[dict[str, Any]]) -> str:
+    """'' when the row checks out, 'unverifiable' when it cannot be checked (no digest, never erased), else
+    the problem in Chinese."""
+    expected = row.facts_digest
+    for entry in chain:
+        if expected is not None and entry["facts_before"] != expected:
+            return f"删除记录 {entry['id']} 的删除前摘要与记录时的事实摘要不符"
+        expected = entry["facts_after"]
+    if expected is None:
+        return "unverifiable"
+    if _digest(row.facts_json) != expected:
+        return "事实（facts_json）的摘要与记录时的摘要不符，且没有删除记录说明这一变化"
+    records = [e for e in chain if e["record_after"] is not None]
+    if records and _digest(row.result_json) != records[-1]["record_after"]:
+        return "结果（result_json）的摘要与删除记录不符"
+    if (row.record_format or LEGACY) == COMPACT:
+        try:
+            record = json.loads(row.result_json)
+            if outcome_digest(record["verdict"], record["outcomes"]) != row.outcome_digest:
+                return "紧凑记录与其结果摘要（outcome_digest）不符"
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return "紧凑记录无法读取"
+    return ""
 
 
 def _digest(text_value: str) -> str:

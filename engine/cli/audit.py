@@ -1,4 +1,4 @@
-"""`regimes replay`, `regimes decisions` and `regimes impact`: the decision log from the command line.
+"""`regimes replay`, `decisions`, `impact`, `erase` and `verify-log`: the decision log from the command line.
 
 They read the log the service writes (REGIMES_DATABASE_URL, default sqlite:///./regimes-decisions.db) and
 never create one: a missing file or an unreachable server is one message naming the URL (password masked).
@@ -7,14 +7,22 @@ the operating-system user).
 
 Exit status: `replay` and `impact`: 0 nothing changed, 1 something changed, 3 bad input (unknown
 decision, regime or date; no decision log), 4 the candidate policy is invalid. `decisions`: 0 (also when
-nothing matches), 3 bad input.
+nothing matches), 3 bad input. `erase`: 0, 3 bad input. `verify-log`: 0 every row checks out, 1 a problem
+found, 3 bad input.
+
+`replay --all`, `impact` and `verify-log --rebuild` run in `--workers` processes (default: every CPU) with a
+progress bar on a terminal (none when stderr is not one).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import getpass
+import os
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from rich.table import Table
@@ -40,15 +48,40 @@ def _store(args: argparse.Namespace) -> Any:
     return store
 
 
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment (e.g. a container without /etc/passwd entry)
+        return "unknown"
+
+
+@contextlib.contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (a terminal only; nothing when piped); yields the callback (done, total)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=make_console(sys.stderr), transient=True, disable=not sys.stderr.isatty())
+    with progress:
+        task = progress.add_task(label, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' 不是整数") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError("进程数应在 1 到 256 之间")
+    return value
+
+
 def _log_read(store: Any, action: str, ids: list[str], query: dict[str, Any] | None = None) -> None:
     """Record the read; a log that refuses the write (read-only file or user) is warned about, not fatal:
     whoever can run this command can read the database directly anyway."""
     try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no user name in this environment (e.g. a container without /etc/passwd entry)
-        user = "unknown"
-    try:
-        store.log_read("cli", f"os:{user}", action, ids, query)
+        store.log_read("cli", f"os:{_user()}", action, ids, query)
     except Exception as exc:  # any driver error: the read itself already succeeded
         print(f"警告：未能记入读取日志：{exc.__class__.__name__}", file=sys.stderr)
 
@@ -76,6 +109,12 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from engine.audit.replay import ReplayError, replay
     from engine.registry import Registry
 
+    if args.all:
+        if args.decision_id or args.regime or args.as_of:
+            raise BadInput("--all 按各自的规则快照重算全部决策，不能与决策编号、--regime 或 --as-of 同时使用")
+        return _replay_all(args)
+    if not args.decision_id:
+        raise BadInput("请给出决策编号，或用 --all 重算全部已记录的决策")
     store = _store(args)
     try:
         registry = Registry.load() if (args.regime or args.as_of) else None
@@ -97,6 +136,132 @@ def cmd_replay(args: argparse.Namespace) -> int:
             console.print("[bold yellow]与记录的决策不同：[/]")
             _render_changes(changes, console)
     return EXIT_UNCHANGED if changes["identical"] else EXIT_CHANGED
+
+
+def _replay_all(args: argparse.Namespace) -> int:
+    from engine.audit.replay import replay_all
+
+    store = _store(args)
+    try:
+        with _progress("按规则快照重算已记录的决策") as progress:
+            out = replay_all(store, progress=progress, workers=args.workers)
+        _log_read(store, "replay-all", [d["decision_id"] for d in out["different"]])
+    finally:
+        store.close()
+    if args.format == "json":
+        print_json(out)
+    else:
+        console = make_console()
+        console.print(f"已重算 {out['decisions']} 条决策：与记录一致 {out['identical']} 条，"
+                      f"不一致 {len(out['different'])} 条，无法重算 {len(out['refused'])} 条")
+        for item in out["different"]:
+            console.print(f"\n[bold]{item['decision_id']}[/]  {item['regime']['id']} {item['regime']['version']}  "
+                          f"基准日期 {item['as_of']}")
+            _render_changes(item["changes"], console)
+        for item in out["refused"]:
+            console.print(f"[yellow]{item['decision_id']}[/]：{item['error']}")
+    return EXIT_CHANGED if out["different"] or out["refused"] else EXIT_UNCHANGED
+
+
+# ---------------------------------------------------------------- erasure and verification (PIPL)
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    import json
+
+    from engine.audit.search import day_start
+    from engine.audit.store import decisions, erase_personal
+
+    if not args.decision and args.before is None:
+        raise BadInput("请用 --decision ID（可多个）或 --before DATE 指定要删除个人信息的决策")
+    reason = (args.reason or "").strip()
+    if not reason:
+        raise BadInput("--reason 不能为空：请写明删除个人信息的依据（如“保存期限届满”“本人申请删除”）")
+    store = _store(args)
+    try:
+        chosen = list(dict.fromkeys(args.decision or []))
+        rows: list[Any] = [store.get(i) for i in chosen]
+        unknown = [i for i, row in zip(chosen, rows, strict=True) if row is None]
+        if unknown:
+            raise BadInput(f"决策日志中没有这些决策：{'、'.join(unknown)}")
+        batches: Any = [rows]
+        if args.before is not None:  # --decision and --before: both sets
+            c = decisions.c
+            batches = [rows, *store.scan(None, 500, (c.id, c.created_at, c.facts_json), before=day_start(args.before))]
+        found: dict[str, dict[str, Any]] = {}
+        for batch in batches:
+            for row in batch:
+                fields = len(erase_personal(json.loads(row.facts_json))[1])
+                if fields and row.id not in found:
+                    found[row.id] = {"decision_id": row.id, "created_at": _utc(row.created_at).isoformat(),
+                                     "fields": fields}
+        done: list[dict[str, Any]] = []
+        if args.yes:
+            actor = f"os:{_user()}"
+            for decision_id in found:
+                erased = store.erase(decision_id, reason, actor)
+                if erased and erased["fields"]:
+                    done.append(erased)
+    finally:
+        store.close()
+    items = list(found.values())
+    out = {"dry_run": not args.yes, "reason": reason, "decisions": len(done) if args.yes else len(items),
+           "fields": sum(i["fields"] for i in (done if args.yes else items)), "items": done if args.yes else items}
+    if args.format == "json":
+        print_json(out)
+        return 0
+    console = make_console()
+    if not items:
+        console.print("没有需要删除个人信息的决策（所选决策中没有个人信息，或已删除）")
+    elif not args.yes:
+        console.print(f"[bold]试运行[/]：将删除 {out['decisions']} 条决策中的 {out['fields']} 项个人信息"
+                      "（替换为“〔已删除〕”）；确认执行请加 --yes")
+        for item in items[:50]:
+            console.print(f"  {item['decision_id']}  记录于 {item['created_at']}  个人信息 {item['fields']} 项")
+        if len(items) > 50:
+            console.print(f"  …… 另有 {len(items) - 50} 条")
+    else:
+        console.print(f"已删除 {out['decisions']} 条决策中的 {out['fields']} 项个人信息；每次删除都记入 erasures 表"
+                      "（时间、原因、操作者、删除前后的事实摘要），可用 regimes verify-log 核验")
+    return 0
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def cmd_verify_log(args: argparse.Namespace) -> int:
+    from engine.audit.replay import replay_all
+
+    store = _store(args)
+    try:
+        with _progress("核验决策日志的摘要") as progress:
+            out: dict[str, Any] = store.verify_digests(progress)
+        out["rebuild"] = None
+        if args.rebuild:
+            with _progress("按规则快照重建并比对记录") as progress:
+                out["rebuild"] = replay_all(store, progress=progress, workers=args.workers)
+    finally:
+        store.close()
+    rebuild = out["rebuild"]
+    bad = bool(out["problems"]) or bool(rebuild and (rebuild["different"] or rebuild["refused"]))
+    if args.format == "json":
+        print_json(out)
+        return EXIT_CHANGED if bad else EXIT_UNCHANGED
+    console = make_console()
+    console.print(f"决策 {out['decisions']} 条（紧凑记录 {out['compact']}，完整结果 {out['legacy']}）：摘要一致 {out['ok']} 条，"
+                  f"其中删除过个人信息 {out['erased']} 条；无摘要可核（迁移 5 之前记录）{out['unverifiable']} 条；"
+                  f"问题 {len(out['problems'])} 条")
+    for problem in out["problems"][:100]:
+        console.print(f"  [red]{problem['decision_id']}[/]：{problem['problem']}")
+    if rebuild is not None:
+        console.print(f"重建比对：{rebuild['decisions']} 条，与记录一致 {rebuild['identical']} 条，"
+                      f"不一致 {len(rebuild['different'])} 条，无法重建 {len(rebuild['refused'])} 条")
+        for item in rebuild["different"][:100]:
+            console.print(f"  [red]{item['decision_id']}[/]：规则结果与记录不同（regimes replay {item['decision_id']}）")
+        for item in rebuild["refused"][:100]:
+            console.print(f"  [red]{item['decision_id']}[/]：{item['error']}")
+    console.print("[bold green]决策日志核验通过[/]" if not bad else "[bold red]决策日志核验发现问题[/]")
+    return EXIT_CHANGED if bad else EXIT_UNCHANGED
 
 
 # ---------------------------------------------------------------- decisions
@@ -216,8 +381,6 @@ def _show_decision(args: argparse.Namespace) -> int:
 def cmd_impact(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from engine.audit.replay import impact
     from engine.audit.search import impact_csv
     from engine.backends.sandbox import compile_candidate
@@ -231,12 +394,8 @@ def cmd_impact(args: argparse.Namespace) -> int:
     registry = Registry.load(compile_engine=False)  # which edition is in force on the candidate's date
     store = _store(args)
     try:
-        progress = Progress(TextColumn("重算已记录的决策"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=make_console(sys.stderr), transient=True, disable=not sys.stderr.isatty())
-        with progress:
-            task = progress.add_task("impact", total=None)
-            out = impact(store, candidate, lambda done, total: progress.update(task, completed=done, total=total),
-                         registry=registry)
+        with _progress("重算已记录的决策") as progress:
+            out = impact(store, candidate, progress, registry=registry, workers=args.workers)
         _log_read(store, "impact", [c["decision_id"] for c in out["changes"]], {"candidate": out["candidate"]})
     finally:
         store.close()
@@ -325,11 +484,15 @@ def _verbose(parser: argparse.ArgumentParser) -> None:
 
 def add_commands(sub: Any, fmt: dict[str, Any]) -> None:
     """Register the decision-log subcommands on the `regimes` parser."""
-    s = sub.add_parser("replay", help="重算一条已记录的决策，显示与原决策的差异")
-    s.add_argument("decision_id")
+    workers = {"type": _workers, "default": os.cpu_count() or 1,
+               "help": "并行的进程数（默认为 CPU 数；1 = 在本进程内）"}
+    s = sub.add_parser("replay", help="重算一条已记录的决策，显示与原决策的差异；--all 按规则快照重算全部决策")
+    s.add_argument("decision_id", nargs="?")
     group = s.add_mutually_exclusive_group()
     group.add_argument("--regime", help="改用这个已加载的规则集重算")
     group.add_argument("--as-of", type=parse_date, help="改用该日期、及同一地区当日生效的规则集重算")
+    s.add_argument("--all", action="store_true", help="按各自的规则快照重算全部已记录的决策，列出与记录不一致的")
+    s.add_argument("--workers", **workers)
     s.add_argument("--format", **fmt)
     _verbose(s)
     s.set_defaults(func=cmd_replay)
@@ -355,6 +518,24 @@ def add_commands(sub: Any, fmt: dict[str, Any]) -> None:
 
     s = sub.add_parser("impact", help="候选规则文件会改变哪些已记录的决策（与它将取代的版本下的决策比较）")
     s.add_argument("candidate", help="候选规则文件（YAML）")
+    s.add_argument("--workers", **workers)
     s.add_argument("--format", choices=["text", "json", "csv"], default="text")
     _verbose(s)
     s.set_defaults(func=cmd_impact)
+
+    s = sub.add_parser("erase", help="删除决策日志中的个人信息（专家姓名），保留其余内容与可核验性（默认试运行）")
+    s.add_argument("--decision", action="append", metavar="ID", help="决策编号（可重复）")
+    s.add_argument("--before", type=parse_date, metavar="DATE",
+                   help="保存期限：删除该日（北京时间）之前记录的全部决策中的个人信息 YYYY-MM-DD")
+    s.add_argument("--reason", required=True, help="删除依据（必填，记入 erasures 表）")
+    s.add_argument("--yes", action="store_true", help="确认执行；不加则只列出将删除的内容")
+    s.add_argument("--format", **fmt)
+    _verbose(s)
+    s.set_defaults(func=cmd_erase)
+
+    s = sub.add_parser("verify-log", help="核验决策日志：事实摘要、删除记录、紧凑记录；--rebuild 按规则快照重建比对")
+    s.add_argument("--rebuild", action="store_true", help="另按规则快照重算每条决策，与紧凑记录逐条比对（较慢）")
+    s.add_argument("--workers", **workers)
+    s.add_argument("--format", **fmt)
+    _verbose(s)
+    s.set_defaults(func=cmd_verify_log)
