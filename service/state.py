@@ -3,15 +3,21 @@
 A request reads `holder.current` once and keeps that Registry object to the end, so a
 reload (HTTP or SIGHUP) never changes the rules under a request in flight. A reload that
 finds any problem leaves the last good set in place.
+
+Lifecycle: every Registry loaded here pins its compiled rulesets (engine.backends.durable.retain) and a
+weakref finaliser unpins them when the Registry is gone, i.e. once it is no longer served and no request
+holds it; a ruleset no registry pins is then freed (after the evaluations in flight on it end).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
+from engine.backends import durable
 from engine.backends.sandbox import compile_candidate
 from engine.errors import EngineError
 from engine.policy.checks import folder_problems
@@ -19,11 +25,25 @@ from engine.policy.validate import PolicyError
 from engine.registry import Registry, policies_dir, policy_files
 
 
+def candidate_dir(root: Path) -> Path:
+    """Where a candidate (POST /v1/impact, a /staff draft) is read as if it sat: one level below policies/, like
+    policies/<region>/<edition>.yaml, so its `source_text: ../sources/…` resolves as it will once in place."""
+    subdirs = sorted(d for d in root.iterdir() if d.is_dir()) if root.is_dir() else []
+    return next((d for d in subdirs if d.name == "sources"), subdirs[0] if subdirs else root)
+
+
+def load_served(root: Path) -> Registry:
+    """Registry.load, with its compiled rulesets pinned for as long as the Registry object lives."""
+    registry = Registry.load(root)
+    weakref.finalize(registry, durable.release_later, durable.retain(registry.regimes.values()))
+    return registry
+
+
 class RegistryHolder:
     def __init__(self, root: Path | None = None):
         self.root = root or policies_dir()
         self._lock = threading.Lock()
-        self.current = Registry.load(self.root)
+        self.current = load_served(self.root)
         self.errors: list[str] = list(self.current.errors)  # files skipped by the load now being served
         self.loaded_at = dt.datetime.now(dt.UTC)
         self.last_reload: dict[str, Any] | None = None
@@ -61,7 +81,7 @@ class RegistryHolder:
         errors.extend(folder_problems(files, self.root))  # the same checks as `regimes validate`
         if errors:
             return errors
-        fresh = Registry.load(self.root)
+        fresh = load_served(self.root)  # discarded on error below: its rulesets are then freed
         errors = list(fresh.errors)
         if not fresh.regimes and not errors:
             errors.append(f"{self.root.name}: 没有规则文件")

@@ -243,3 +243,88 @@ def test_a_503_means_not_logged_even_when_the_writer_catches_up_later(tmp_path: 
     time.sleep(0.3)  # the writer has long taken the rest of the queue
     assert log.count() == 1 and log.get(str(outcome["a"])) is not None
     log.close()
+
+
+# ---------------------------------------------------------------- #14 item 1: the impact replay runs in the child
+
+
+def _impact_env(tmp_path: Path) -> tuple[Any, Any, str]:
+    from fastapi.testclient import TestClient
+
+    from service.testing import liaoning_file, make_test_app
+
+    app, root, _ = make_test_app(tmp_path)
+    text = liaoning_file(root).read_text(encoding="utf-8").replace(
+        "titles: [senior, associate_senior]", "titles: [senior]", 1)
+    return app, TestClient, text
+
+
+def _log_two(client: Any) -> None:
+    from engine.facts import load_facts_file
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "liaoning-2026"
+    for name in ("compliant.yaml", "flawed.yaml"):
+        body = {"regime": "liaoning-2026", "as_of": "2026-06-15", "facts": load_facts_file(root / name)}
+        assert client.post("/v1/evaluate", json=body).status_code == 200
+
+
+@pytest.mark.parametrize("hook,status,expected", [("segv@impact", 422, "SIGSEGV"), ("hang@impact", 503, "影响分析超时")])
+def test_a_crash_or_hang_during_the_impact_replay_is_contained(tmp_path: Path, monkeypatch, hook: str, status: int,
+                                                               expected: str) -> None:
+    from engine.audit import impact_child
+    from engine.backends import sandbox
+    from service.testing import STAFF_TOKEN, auth
+
+    app, TestClient, text = _impact_env(tmp_path)
+    if hook.startswith("hang"):
+        monkeypatch.setattr(impact_child, "IMPACT_TIMEOUT", 8.0)
+    headers = {**auth(STAFF_TOKEN), "content-type": "application/yaml"}
+    with TestClient(app) as c:
+        _log_two(c)
+        monkeypatch.setenv(sandbox.TEST_HOOK_ENV, hook)  # fires in the impact child at its first replayed decision
+        refused = c.post("/v1/impact", content=text.encode("utf-8"), headers=headers)
+        assert refused.status_code == status, refused.text
+        assert refused.headers["content-type"].startswith("application/json")
+        assert any(expected in e["message"] for e in refused.json()["errors"]), refused.text
+        assert c.get("/healthz").json()["live_engine_states"] == 0  # the server is alive and idle
+        monkeypatch.delenv(sandbox.TEST_HOOK_ENV)
+        monkeypatch.setattr(impact_child, "IMPACT_TIMEOUT", 120.0)
+        accepted = c.post("/v1/impact", content=text.encode("utf-8"), headers=headers)
+        assert accepted.status_code == 200 and accepted.json()["decisions"] == 2, accepted.text
+
+
+def test_the_server_never_compiles_an_impact_candidate(tmp_path: Path) -> None:
+    from engine.backends import durable
+    from service.testing import STAFF_TOKEN, auth
+
+    app, TestClient, text = _impact_env(tmp_path)
+    with TestClient(app) as c:
+        _log_two(c)
+        before = set(durable.CompiledRuleset._registry)
+        response = c.post("/v1/impact", content=text.encode("utf-8"),
+                          headers={**auth(STAFF_TOKEN), "content-type": "application/yaml"})
+        assert response.status_code == 200, response.text
+        out = response.json()
+        assert out["decisions"] == 2 and out["verdict_changed"] >= 1  # the replay happened, in the child
+        candidate = "r" + out["candidate"]["hash"].split(":")[-1][:32]
+        assert candidate not in durable.CompiledRuleset._registry  # this process never compiled it
+        assert set(durable.CompiledRuleset._registry) <= before
+
+
+def test_the_impact_is_bounded_and_says_when_it_was_cut(tmp_path: Path) -> None:
+    from service.testing import STAFF_TOKEN, auth
+
+    app, TestClient, text = _impact_env(tmp_path)
+    headers = {**auth(STAFF_TOKEN), "content-type": "application/yaml"}
+    with TestClient(app) as c:
+        _log_two(c)
+        cut = c.post("/v1/impact", params={"limit": 1}, content=text.encode("utf-8"), headers=headers)
+        assert cut.status_code == 200, cut.text
+        body = cut.json()
+        assert body["decisions"] == 1 and body["truncated"] is True
+        assert "只重放了前 1 条" in body["notice"] and "limit" in body["notice"]
+        whole = c.post("/v1/impact", content=text.encode("utf-8"), headers=headers).json()
+        assert whole["truncated"] is False and "notice" not in whole
+        for bad in (0, 100_001):
+            refused = c.post("/v1/impact", params={"limit": bad}, content=text.encode("utf-8"), headers=headers)
+            assert refused.status_code == 422 and refused.json()["errors"][0]["field"].startswith("limit")

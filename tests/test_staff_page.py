@@ -122,3 +122,32 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     assert client.get("/staff").status_code == 200
     assert client.post("/staff/logout", follow_redirects=False).status_code == 303
     assert client.get("/staff", follow_redirects=False).status_code == 303
+
+
+def test_a_draft_is_never_compiled_in_the_server(client: TestClient) -> None:
+    from engine.backends import durable
+
+    facts = {"project": {"name": "x"}}
+    client.post("/v1/evaluate", json={"regime": "shanghai-2026", "as_of": "2026-02-01", "facts": facts})
+    _login(client, STAFF_TOKEN)
+    before = set(durable.CompiledRuleset._registry)
+    response = _upload(client, draft_2027())
+    assert response.status_code == 200, response.text
+    assert "重放了 1 条" in response.text  # replayed, in the impact child
+    assert set(durable.CompiledRuleset._registry) <= before  # nothing of the draft's was compiled here
+
+
+def test_a_crash_during_the_drafts_impact_replay_is_a_page_not_a_dead_server(client: TestClient,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.backends import sandbox
+
+    facts = {"project": {"name": "x"}}
+    client.post("/v1/evaluate", json={"regime": "shanghai-2026", "as_of": "2026-02-01", "facts": facts})
+    _login(client, STAFF_TOKEN)
+    csrf = _csrf(client)
+    monkeypatch.setenv(sandbox.TEST_HOOK_ENV, "segv@impact")
+    response = _upload(client, draft_2027(), csrf)
+    assert response.status_code == 422 and "SIGSEGV" in response.text and "已拒绝" in response.text
+    monkeypatch.delenv(sandbox.TEST_HOOK_ENV)
+    assert client.get("/healthz").status_code == 200
+    assert _upload(client, draft_2027(), csrf).status_code == 200

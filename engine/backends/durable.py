@@ -238,7 +238,14 @@ def _flatten(expr: dict) -> dict:
 
 
 class CompiledRuleset:
-    """A regime compiled into one durable-rules ruleset, named by its content hash."""
+    """A regime compiled into one durable-rules ruleset, named by its content hash.
+
+    Lifecycle: a ruleset lives in `_registry` until it is freed. `retain` pins the rulesets of a registry being
+    served and `release` unpins them once no request holds that registry (service/state.py); an unpinned ruleset
+    is freed (`delete_ruleset`) at once, or by the last evaluation still in flight on it. A freed ruleset is never
+    used: an evaluation that looked it up just before finds its handle gone and compiles the regime again.
+    Rulesets never pinned (decision snapshots being replayed, the command line) stay, as before.
+    """
 
     _registry: dict[str, CompiledRuleset] = {}
     _registry_lock = threading.Lock()
@@ -288,12 +295,16 @@ class CompiledRuleset:
             for name in self.definition if name != GUARD_KIND}
         self._projections: dict[str, _Projection] = {}
         self._slots = threading.BoundedSemaphore(MAX_IN_FLIGHT)
-        self._handle = self._create()
+        self._state_lock = threading.Lock()  # guards _handle against _in_flight: never freed under an evaluation
+        self._in_flight = 0
+        self._pins = 0  # registries being served that hold this ruleset (retain/release)
+        self._retired = False  # unpinned: free once the evaluations in flight end
+        self._handle: int | None = self._create()
 
     def _create(self) -> int:
         with self._registry_lock:
             existing = self._registry.get(self.name)
-            if existing is not None:
+            if existing is not None and existing._handle is not None:  # only on a 128-bit name collision
                 return existing._handle
             try:
                 handle = _dre.create_ruleset(self.name, json.dumps(self.definition, ensure_ascii=False))
@@ -310,7 +321,7 @@ class CompiledRuleset:
                 continue
             trial = f"{self.name}_trial_{name.replace('.', '_')}"
             try:
-                _dre.create_ruleset(trial, json.dumps({**guard, name: body}, ensure_ascii=False))
+                _dre.delete_ruleset(_dre.create_ruleset(trial, json.dumps({**guard, name: body}, ensure_ascii=False)))
             except Exception:
                 rule = self.regime.rules[int(name.split(".")[0])]
                 return (f"规则 {rule.id}（第 {rule.line} 行）超出规则引擎的能力（{exc}）：条件嵌套过深，"
@@ -390,10 +401,25 @@ class CompiledRuleset:
         for fact in facts:
             fact["sid"] = sid
         payload = json.dumps(facts, ensure_ascii=False)
+        ruleset = self
+        while True:
+            outcomes = ruleset._evaluate(sid, payload)
+            if outcomes is not None:
+                return outcomes
+            ruleset = compile_ruleset(self.regime)  # freed since the caller looked it up: compile it again
+
+    def _evaluate(self, sid: str, payload: str) -> dict[tuple[int, int], str] | None:
+        """Outcomes of the asserted facts; None if this ruleset has been freed (the caller recompiles)."""
         if not self._slots.acquire(timeout=30):
             raise EngineError("规则引擎繁忙，请稍后重试")
+        with self._state_lock:
+            handle = self._handle
+            if handle is not None:
+                self._in_flight += 1
+        if handle is None:
+            self._slots.release()
+            return None
         outcomes: dict[tuple[int, int], str] = {}
-        handle = self._handle
         rules = self._rule_outcomes
         try:
             try:
@@ -423,8 +449,27 @@ class CompiledRuleset:
             except Exception:  # a state the engine refused may not exist; keep the original error
                 pass
             finally:
+                with self._state_lock:
+                    self._in_flight -= 1
+                    last_out = self._retired and not self._in_flight
                 self._slots.release()
+                if last_out:
+                    self._free()
+                if _released:
+                    _release_pending()
         return outcomes
+
+    def _free(self) -> None:
+        """Delete the engine ruleset now if it is unpinned and no evaluation is in flight on it (else the last
+        evaluation to end does it). Lock order: registry, then state."""
+        with self._registry_lock:
+            with self._state_lock:
+                if self._pins or self._in_flight or self._handle is None:
+                    return
+                handle, self._handle = self._handle, None
+            if self._registry.get(self.name) is self:
+                del self._registry[self.name]
+        _dre.delete_ruleset(handle)
 
 
 _PLAIN, _DATE, _PLACE = 0, 1, 2
@@ -475,14 +520,86 @@ def _put(target: dict, path: tuple[str, ...], value: Any) -> None:
     target[path[-1]] = value
 
 
+_compile_lock = threading.Lock()  # one compile at a time, so two callers never make two rulesets of one name
+
+
+def _name(regime: Regime) -> str:
+    return "r" + regime.hash.split(":")[-1][:32]
+
+
 def compile_ruleset(regime: Regime) -> CompiledRuleset:
-    """Compile (or reuse, by content hash) the engine ruleset of a regime."""
-    existing = CompiledRuleset._registry.get("r" + regime.hash.split(":")[-1][:32])
+    """Compile (or reuse, by content hash) the engine ruleset of a regime; a freed one is compiled again."""
+    existing = CompiledRuleset._registry.get(_name(regime))
     if existing is not None and existing.regime.hash == regime.hash:
         return existing
-    return CompiledRuleset(regime)
+    with _compile_lock:
+        existing = CompiledRuleset._registry.get(_name(regime))
+        if existing is not None and existing.regime.hash == regime.hash:
+            return existing
+        return CompiledRuleset(regime)
+
+
+def retain(regimes: Iterable[Regime]) -> list[str]:
+    """Pin the compiled rulesets of `regimes` (a registry about to be served) so that they are not freed,
+    compiling any not (or no longer) resident; returns the names to give to `release` once no request holds
+    that registry. A regime the engine refuses is skipped (a loaded Registry holds none)."""
+    _release_pending()
+    names = []
+    for regime in regimes:
+        while True:
+            try:
+                ruleset = compile_ruleset(regime)
+            except CompileError:
+                break
+            with CompiledRuleset._registry_lock:
+                if ruleset._handle is not None and CompiledRuleset._registry.get(ruleset.name) is ruleset:
+                    ruleset._pins += 1
+                    ruleset._retired = False
+                    names.append(ruleset.name)
+                    break
+            # freed between compile and pin: compile again
+    return names
+
+
+_released: list[list[str]] = []  # names released by finalizers, freed at the next safe point
+
+
+def release_later(names: list[str]) -> None:
+    """`release`, deferred: safe from a weakref finaliser or the garbage collector, which may run in any thread
+    at any allocation, even one holding the registry lock. Done at the next evaluation's end or `retain`."""
+    _released.append(names)
+
+
+def _release_pending() -> None:
+    while _released:
+        try:
+            names = _released.pop()
+        except IndexError:  # another thread took the last one
+            return
+        release(names)
+
+
+def release(names: list[str]) -> None:
+    """Unpin rulesets pinned by `retain`; each one no longer pinned is freed once no evaluation is in flight."""
+    for name in names:
+        with CompiledRuleset._registry_lock:
+            ruleset = CompiledRuleset._registry.get(name)
+            if ruleset is None or ruleset._pins <= 0:
+                continue
+            ruleset._pins -= 1
+            if ruleset._pins:
+                continue
+            ruleset._retired = True
+        ruleset._free()
+
+
+def live_rulesets() -> int:
+    """Compiled rulesets resident in this process (for /healthz-style reports and the lifecycle test)."""
+    _release_pending()
+    return len(CompiledRuleset._registry)
 
 
 def live_states() -> int:
     """Evaluations currently holding an engine state, over all rulesets (for soak reports)."""
-    return sum(MAX_IN_FLIGHT - rs._slots._value for rs in CompiledRuleset._registry.values())
+    _release_pending()  # /healthz calls this: a safe point for releases queued by finalisers
+    return sum(MAX_IN_FLIGHT - rs._slots._value for rs in list(CompiledRuleset._registry.values()))

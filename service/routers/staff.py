@@ -5,7 +5,9 @@ questions the pre-check page would ask under it.
 Login as for /audit (service/routers/decisions.py): the token is posted once; the browser keeps only a random
 session id in an HttpOnly, SameSite=Strict cookie on path /staff; the session lives in the decision log's
 database. Only a role granting `staff` may log in. The upload form carries the double-submit CSRF token of
-service/web.py. Parsing, validation, compilation (in the sandboxed child), diff and impact run in a worker thread.
+service/web.py. Everything runs in a worker thread; the draft is never compiled nor evaluated in the server:
+validation and compilation run in the sandboxed child of engine/backends/sandbox.py, the impact replay in the one of
+engine/audit/impact_child.py; the server only parses the YAML (for the diff and the questionnaire preview).
 Nothing here touches the registry holder: a draft takes effect only through POST /v1/admin/reload.
 """
 
@@ -13,14 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from engine.audit.replay import impact, replaced_edition
+from engine.audit.impact_child import impact_in_child
+from engine.audit.replay import ReplayError
 from engine.audit.store import Store
 from engine.backends.sandbox import compile_candidate
 from engine.compare.core import diff
@@ -30,6 +32,7 @@ from engine.registry import Registry
 from service.auth import GRANTS, login_check
 from service.questionnaire import Questionnaire, RowGroup, questionnaire
 from service.routers.decisions import token_digest
+from service.state import candidate_dir
 from service.web import CSRF_FIELD, FormError, csrf_ok, parse_posted, render
 
 log = logging.getLogger("regimes.staff")
@@ -141,19 +144,17 @@ def _review(request: Request, registry: Registry, body: bytes) -> Response:
     text, problem = _decode(raw)
     if problem is not None:
         return _page(request, "staff.html", _context(request, role, errors=[problem]), 422)
+    where = candidate_dir(request.app.state.holder.root)  # read as if it sat in policies/<region>/
     try:
-        # validated and compiled in a sandboxed child with a time limit, read as if it sat in policies/<region>/
-        candidate = compile_candidate(text, DRAFT_NAME, candidate_dir(request.app.state.holder.root))
+        # validated and compiled in a sandboxed child with a time limit; this process only parses it
+        candidate = compile_candidate(text, DRAFT_NAME, where, compile_here=False)
+        # the impact replay, bounded to IMPACT_LIMIT decisions, in another sandboxed child
+        out = impact_in_child(text, DRAFT_NAME, where, _store(request).url, registry, IMPACT_LIMIT)
     except PolicyError as exc:
         return _page(request, "staff.html", _context(request, role, errors=list(exc.errors)), 422)
-    return _page(request, "staff.html", _context(request, role, result=_result(request, registry, candidate)))
-
-
-def candidate_dir(root: Path) -> Path:
-    """As service.app.candidate_dir (which a router may not import: service.app imports the routers): a draft
-    is read one level below policies/, so its `source_text: ../sources/…` resolves as it will once in place."""
-    subdirs = sorted(d for d in root.iterdir() if d.is_dir()) if root.is_dir() else []
-    return next((d for d in subdirs if d.name == "sources"), subdirs[0] if subdirs else root)
+    except ReplayError as exc:  # ImpactError: time limit, too many at once, log unavailable
+        return _page(request, "staff.html", _context(request, role, errors=[str(exc)]), exc.status)
+    return _page(request, "staff.html", _context(request, role, result=_result(registry, candidate, out)))
 
 
 def _decode(raw: bytes) -> tuple[str, str | None]:
@@ -167,9 +168,8 @@ def _decode(raw: bytes) -> tuple[str, str | None]:
         return "", f"{DRAFT_NAME}: 文件不是有效的 UTF-8 文本（第 {exc.start + 1} 个字节起）"
 
 
-def _result(request: Request, registry: Registry, candidate: Any) -> dict[str, Any]:
-    store = _store(request)
-    replaces = replaced_edition(candidate, store, registry)
+def _result(registry: Registry, candidate: Any, out: dict[str, Any]) -> dict[str, Any]:
+    replaces = out["replaces"]  # as the child found it: the same id, else the edition in force on effective_from
     old = registry.regimes.get(replaces["id"]) if replaces else None
     comparison = None
     if old is not None:
@@ -178,7 +178,6 @@ def _result(request: Request, registry: Registry, candidate: Any) -> dict[str, A
         entries = [{**e, "details": change_details(e), "name": rule_name(e)} for e in data["rules"]
                    if e["change"] != "unchanged"]
         comparison = {"data": data, "entries": entries}
-    out = impact(store, candidate, registry=registry, limit=IMPACT_LIMIT)
     return {"candidate": candidate, "replaces": replaces, "replaces_loaded": old is not None, "diff": comparison,
             "impact": out, "questionnaires": _questions(candidate)}
 
