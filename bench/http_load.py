@@ -62,24 +62,51 @@ class Server:
 
 def server_command(port: int, workers: int, launcher: str) -> list[str]:
     """`uvicorn service.app:app` (no access log: its cost is not the service's), or the product's
-    `regimes serve` as it stands, whatever it runs."""
-    if launcher == "regimes":
+    `regimes serve`. Several workers are always the product's (`regimes serve --workers N`: its own
+    supervisor, a SO_REUSEPORT socket per worker); `uvicorn --workers N` is only measured on request
+    (launcher `uvicorn-workers`), to compare."""
+    if launcher == "regimes" or (workers > 1 and launcher != "uvicorn-workers"):
         exe = Path(sys.executable).with_name("regimes")
-        return [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+        return [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                "--log-level", "warning", "--no-access-log"]
     cmd = [sys.executable, "-m", "uvicorn", "service.app:app", "--host", "127.0.0.1", "--port", str(port),
            "--log-level", "warning", "--no-access-log"]
     return cmd + (["--workers", str(workers)] if workers > 1 else [])
 
 
 @contextmanager
-def server(workers: int = 1, launcher: str = "uvicorn") -> Iterator[Server]:
-    """The service on a free 127.0.0.1 port with a fresh SQLite decision log; killed (its process group) on exit."""
+def postgres_schema(url: str) -> Iterator[str]:
+    """A private, empty schema on the PostgreSQL server of `url` for one run (dropped after): the URL to use."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from engine.audit.store import database_url
+
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url(url))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (make_url(database_url(url)).update_query_dict({"options": f"-csearch_path={schema}"})
+               .render_as_string(hide_password=False))
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def server(workers: int = 1, launcher: str = "uvicorn", database_url: str | None = None) -> Iterator[Server]:
+    """The service on a free 127.0.0.1 port with a fresh decision log (SQLite, or the PostgreSQL `database_url`
+    names — give it a fresh schema, see `postgres_schema`); killed (its process group) on exit."""
     with tempfile.TemporaryDirectory(prefix="regimes-bench-http-") as tmp:
         db = Path(tmp) / "decisions.db"
         log_path = Path(tmp) / "server.log"
         port = free_port()
         # the per-client rate limit (600 decisions a minute) would answer the load generator 429: off here
-        env = {**os.environ, "REGIMES_DATABASE_URL": f"sqlite:///{db}", "REGIMES_RATE_LIMIT": "0"}
+        env = {**os.environ, "REGIMES_DATABASE_URL": database_url or f"sqlite:///{db}", "REGIMES_RATE_LIMIT": "0"}
         cmd = server_command(port, workers, launcher)
         with log_path.open("wb") as log:
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -3,7 +3,8 @@
 Sections (each can be skipped with --skip NAME): `load` (validate and compile every policy, in
 fresh processes), `evaluate` (in process, durable-rules and the reference evaluator call by call
 in turn, per regime), `compare`, `http` (the real server on loopback: /healthz and /v1/evaluate
-in one run, then /v1/evaluate on 2 workers), `replay` (N distinct generated decisions logged,
+in one run, then /v1/evaluate on 2 workers — `regimes serve --workers 2`; with --pg-url also 1 and 2 workers
+with the decision log on PostgreSQL), `replay` (N distinct generated decisions logged,
 then replayed through the product's impact path; N = REGIMES_BENCH_DECISIONS, default 10,000),
 `peers` (six Shanghai 2026 rules on durable-rules, zen-engine and CEL). `--quick` runs everything
 briefly and writes bench/results-quick.json instead.
@@ -263,9 +264,21 @@ def _pooled(runs: list[Any]) -> dict[str, float]:
     return {"rps": requests / secs, "p50": p50, "p99": p99, "cpu_ms": cpu}
 
 
+def _workers_runs(bodies: list[tuple[str, bytes, str]], workers: int, connections: int, seconds: float, tool: str,
+                  launcher: str, database_url: str | None = None) -> tuple[dict[str, float], list[Any], str]:
+    """The evaluate load on `workers` server processes (connections × workers connections)."""
+    from bench.http_load import probe, server
+
+    with server(workers, launcher, database_url) as srv:
+        probe(srv, "GET", "/healthz", None)
+        runs = _evaluate_runs(srv, bodies, connections * workers, seconds, tool)
+        command = " ".join(Path(c).name if c.startswith("/") else c for c in srv.command)
+    return _pooled(runs), runs, command
+
+
 def bench_http(registry: Any, seconds: float, connections: int, tool: str, launcher: str,
-               workers: int) -> dict[str, Any]:
-    from bench.http_load import load, probe, server
+               workers: int, pg_url: str | None = None) -> dict[str, Any]:
+    from bench.http_load import load, postgres_schema, probe, server
 
     bodies = _evaluate_bodies(registry)
     with server(1, launcher) as srv:
@@ -299,19 +312,41 @@ def bench_http(registry: Any, seconds: float, connections: int, tool: str, launc
                                              for (rid, _, _), e in zip(bodies, evaluates, strict=True)}},
     }
     if workers > 1:
-        with server(workers, launcher) as srv:
-            probe(srv, "GET", "/healthz", None)
-            multi = _evaluate_runs(srv, bodies, connections * workers, seconds, tool)
-        mv = _pooled(multi)
+        mv, multi, multi_command = _workers_runs(bodies, workers, connections, seconds, tool, launcher)
         out.update({
             f"http_evaluate_rps_{workers}_workers": r1(mv["rps"]),
+            f"http_evaluate_p50_ms_{workers}_workers": round(mv["p50"], 2),
             f"http_evaluate_p99_ms_{workers}_workers": round(mv["p99"], 2),
             f"http_evaluate_cpu_ms_{workers}_workers": round(mv["cpu_ms"], 3),
             "http_workers_speedup": round(mv["rps"] / ev["rps"], 2),
+            "http_workers_server": multi_command + f"; SQLite decision log; {connections * workers} connections",
         })
         out["http_errors"] += sum(e.errors for e in multi)
         out["http_runs"][f"evaluate_{workers}_workers"] = {rid: e.as_dict()
                                                           for (rid, _, _), e in zip(bodies, multi, strict=True)}
+    if pg_url:
+        # the same evaluate load with the decision log on PostgreSQL (a fresh schema per server): 1 worker, then N
+        by_count: dict[int, tuple[dict[str, float], list[Any], str]] = {}
+        for count in sorted({1, workers}):
+            with postgres_schema(pg_url) as url:
+                by_count[count] = _workers_runs(bodies, count, connections, seconds, tool, launcher, url)
+        one = by_count[1][0]
+        out.update({"http_evaluate_rps_postgresql": r1(one["rps"]),
+                    "http_evaluate_p99_ms_postgresql": round(one["p99"], 2),
+                    "http_evaluate_cpu_ms_postgresql": round(one["cpu_ms"], 3)})
+        for count, (pooled, runs, command) in by_count.items():
+            out["http_errors"] += sum(e.errors for e in runs)
+            out["http_runs"][f"evaluate_{count}_workers_postgresql"] = {
+                rid: e.as_dict() for (rid, _, _), e in zip(bodies, runs, strict=True)}
+            if count > 1:
+                out.update({
+                    f"http_evaluate_rps_{count}_workers_postgresql": r1(pooled["rps"]),
+                    f"http_evaluate_p99_ms_{count}_workers_postgresql": round(pooled["p99"], 2),
+                    f"http_evaluate_cpu_ms_{count}_workers_postgresql": round(pooled["cpu_ms"], 3),
+                    "http_workers_speedup_postgresql": round(pooled["rps"] / one["rps"], 2),
+                    "http_workers_server_postgresql": command + f"; PostgreSQL decision log; {connections * count} "
+                                                                "connections",
+                })
     return out
 
 
@@ -343,6 +378,8 @@ TARGETS: list[tuple[str, str, Callable[[dict[str, Any]], bool | None]]] = [
      lambda r: r["durable_to_reference_p50"] <= 2),
     ("HTTP evaluate rps ≥ ½ healthz rps", "http_evaluate_to_healthz", lambda r: r["http_evaluate_to_healthz"] >= 0.5),
     ("2 workers ≥ 1.7 × one worker (evaluate)", "http_workers_speedup", lambda r: r["http_workers_speedup"] >= 1.7),
+    ("2 workers ≥ 1.7 × one worker (evaluate, PostgreSQL)", "http_workers_speedup_postgresql",
+     lambda r: r["http_workers_speedup_postgresql"] >= 1.7),
     ("replay ≥ 5,000 decisions/s (product path)", "replay_per_s", lambda r: r["replay_per_s"] >= 5000),
     ("replay RSS flat within 10 %", "replay_rss_growth",
      lambda r: r["replay_rss_growth"] is not None and abs(r["replay_rss_growth"]) <= 0.10),
@@ -391,6 +428,14 @@ def show(results: dict[str, Any], console: Console) -> None:  # noqa: C901  (one
             rows.append((key, f"{results[key]:.0f}",
                          f"{results['http_workers_speedup']:.2f}× one worker; server CPU "
                          f"{results[f'http_evaluate_cpu_ms_{n}_workers']:.2f} ms / request"))
+        if "http_evaluate_rps_postgresql" in results:
+            rows.append(("http_evaluate_rps_postgresql", f"{results['http_evaluate_rps_postgresql']:.0f}",
+                         f"1 worker, PostgreSQL log; server CPU {results['http_evaluate_cpu_ms_postgresql']:.2f} ms"))
+        for key in [k for k in results if k.startswith("http_evaluate_rps_") and k.endswith("_workers_postgresql")]:
+            n = key.split("_")[-3]
+            rows.append((key, f"{results[key]:.0f}",
+                         f"{results['http_workers_speedup_postgresql']:.2f}× one worker; server CPU "
+                         f"{results[f'http_evaluate_cpu_ms_{n}_workers_postgresql']:.2f} ms / request"))
         for k, v in results.get("http_evaluate_breakdown_us", {}).items():
             rows.append((f"  {k}", f"{v:.0f}", "bytes" if k.endswith("bytes") else "µs, in process"))
     if "replay_per_s" in results:
@@ -450,9 +495,13 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: the CPUs available)")
     parser.add_argument("--loadgen", choices=("auto", "python", "wrk"), default="auto",
                         help="HTTP load generator (auto: wrk when installed, else the Python one)")
-    parser.add_argument("--server", choices=("uvicorn", "regimes"), default="uvicorn",
+    parser.add_argument("--server", choices=("uvicorn", "regimes", "uvicorn-workers"), default="uvicorn",
                         help="how the server is started: uvicorn service.app:app without access log (default), "
-                             "or the product's `regimes serve`")
+                             "or the product's `regimes serve`; several workers are always `regimes serve --workers "
+                             "N` unless `uvicorn-workers` (uvicorn's own --workers, to compare)")
+    parser.add_argument("--pg-url", default=os.environ.get("REGIMES_BENCH_PG_URL") or None,
+                        help="also measure HTTP evaluate (1 and N workers) with the decision log on this PostgreSQL "
+                             "(a fresh schema per server; default: REGIMES_BENCH_PG_URL)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -472,7 +521,8 @@ def main(argv: list[str] | None = None) -> int:
         ("load", lambda: bench_load(3 if quick else 5)),
         ("evaluate", lambda: bench_evaluate(registry, 300 if quick else 2000)),
         ("compare", lambda: bench_compare(registry, 50 if quick else 300)),
-        ("http", lambda: {**bench_http(registry, 3 if quick else 15, args.connections, args.loadgen, args.server, cpus),
+        ("http", lambda: {**bench_http(registry, 3 if quick else 15, args.connections, args.loadgen, args.server, cpus,
+                                       args.pg_url),
                           "http_evaluate_breakdown_us": bench_http_breakdown(registry, 100 if quick else 400)}),
         ("replay", lambda: bench_replay(args.replay_decisions or decisions_default(quick), cpus)),
         ("peers", lambda: bench_peers(registry, 300 if quick else 2000)),

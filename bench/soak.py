@@ -2,6 +2,8 @@
 
     python -m bench.soak                      # 100,000 requests, 16 at a time (make soak)
     python -m bench.soak --requests 5000      # a quick run
+    python -m bench.soak --workers 2 --pg-url "$(bash .ci/postgres.sh | tail -1)" --requests 20000
+                                              # `regimes serve --workers 2` on PostgreSQL (a fresh schema)
 
 Starts `uvicorn service.app:app` on a free 127.0.0.1 port with a private SQLite decision log
 (REGIMES_DATABASE_URL in a temporary directory) and the repository's policies, warms it up,
@@ -18,6 +20,7 @@ hit its time limit (--max-seconds, default 30 minutes). Only loopback addresses 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -58,6 +61,26 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def tree(pid: int) -> list[int]:
+    """`pid` and its children (with `--workers N`: the supervisor and its workers, as they are now)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [pid, *(int(c) for c in children)]
+
+
+def tree_rss_kib(pid: int) -> int:
+    """Resident memory of the server: the process and its children (the workers), summed."""
+    total = 0
+    for p in tree(pid):
+        try:
+            total += rss_kib(p)
+        except (OSError, RuntimeError):
+            continue  # a worker that just exited (it is restarted)
+    return total
+
+
 def listens(pid: int, port: int) -> bool:
     """Whether process `pid` holds the socket listening on 127.0.0.1:`port` (Linux /proc)."""
     wanted = f"0100007F:{port:04X}"
@@ -84,7 +107,8 @@ class Server:
     """`uvicorn service.app:app` on 127.0.0.1:<port> as a child process; always killed by `stop()` / the context."""
 
     def __init__(self, database_url: str, log_path: Path, port: int | None = None, policies: Path | None = None,
-                 tokens: str | None = None):
+                 tokens: str | None = None, workers: int = 1):
+        self.workers = workers
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.database_url = database_url
@@ -102,9 +126,12 @@ class Server:
             env["REGIMES_TOKENS"] = self.tokens
         log = self.log_path.open("ab")
         try:
+            if self.workers > 1:  # the product's supervisor: a SO_REUSEPORT socket per worker
+                cmd = [str(Path(sys.executable).with_name("regimes")), "serve", "--workers", str(self.workers)]
+            else:
+                cmd = [sys.executable, "-m", "uvicorn", "service.app:app"]
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "service.app:app", "--host", HOST, "--port", str(self.port),
-                 "--no-access-log", "--log-level", "warning"],
+                cmd + ["--host", HOST, "--port", str(self.port), "--no-access-log", "--log-level", "warning"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         finally:
             log.close()
@@ -116,7 +143,8 @@ class Server:
                 try:
                     # another process may have taken the port between free_port() and uvicorn's bind: only our
                     # own listening socket counts
-                    if listens(self.proc.pid, self.port) and client.get("/healthz").status_code == 200:
+                    mine = [p for p in tree(self.proc.pid) if listens(p, self.port)]
+                    if len(mine) >= min(self.workers, 2) and client.get("/healthz").status_code == 200:
                         return self
                 except httpx.TransportError:
                     pass
@@ -274,19 +302,36 @@ def _percentile(values: list[float], q: float) -> float:
 # ---------------------------------------------------------------- the run
 
 
-def run(requests: int, concurrency: int, warmup: int, max_seconds: float, results_path: Path | None) -> int:
+def run(requests: int, concurrency: int, warmup: int, max_seconds: float, results_path: Path | None,
+        workers: int = 1, pg_url: str | None = None) -> int:
+    with contextlib.ExitStack() as stack:
+        database_url = None
+        if pg_url:
+            from bench.http_load import postgres_schema
+
+            database_url = stack.enter_context(postgres_schema(pg_url))  # a fresh schema, dropped after
+        return _run(requests, concurrency, warmup, max_seconds, results_path, workers, database_url)
+
+
+def _run(requests: int, concurrency: int, warmup: int, max_seconds: float, results_path: Path | None,
+         workers: int, database_url: str | None) -> int:
+    from engine.audit.store import safe_url
+
     work = cases()
     with tempfile.TemporaryDirectory(prefix="regimes-soak-") as tmp:
         db = Path(tmp) / "decisions.db"
-        server = Server(f"sqlite:///{db}", Path(tmp) / "server.log")
-        print(f"starting the server on {HOST}:{server.port} (decision log {db})", flush=True)
+        url = database_url or f"sqlite:///{db}"
+        server = Server(url, Path(tmp) / "server.log", workers=workers)
+        print(f"starting the server on {HOST}:{server.port} ({workers} worker(s), decision log {safe_url(url)})",
+              flush=True)
         started_at = dt.datetime.now(dt.UTC)
         deadline = time.monotonic() + max_seconds
         with server:
-            rss_boot = rss_kib(server.pid)
+            rss_boot = tree_rss_kib(server.pid)
+            pids_start = tree(server.pid)
             warm = Tally()
             drive(server.url, work, warmup, concurrency, deadline, warm)
-            rss_start = rss_kib(server.pid)
+            rss_start = tree_rss_kib(server.pid)
             print(f"warm-up: {warmup} requests, {warm.errors + warm.wrong} errors; server RSS {rss_start / 1024:.1f} MiB; "
                   f"now {requests} requests, {concurrency} at a time", flush=True)
 
@@ -298,7 +343,7 @@ def run(requests: int, concurrency: int, warmup: int, max_seconds: float, result
                 t0 = time.monotonic()
                 while not sampling.wait(5):
                     try:
-                        samples.append((round(time.monotonic() - t0, 1), rss_kib(server.pid)))
+                        samples.append((round(time.monotonic() - t0, 1), tree_rss_kib(server.pid)))
                     except (OSError, RuntimeError):
                         return
                     done = sum(tally.by_status.values())
@@ -312,24 +357,32 @@ def run(requests: int, concurrency: int, warmup: int, max_seconds: float, result
             duration = time.perf_counter() - t0
             sampling.set()
             sampler.join(timeout=10)
-            rss_end = rss_kib(server.pid)
-            with httpx.Client(base_url=server.url, timeout=30) as client:
-                health = client.get("/healthz").json()
-            live = health.get("live_engine_states")
+            rss_end = tree_rss_kib(server.pid)
+            pids_end = tree(server.pid)
+            # every worker's engine states (a fresh connection each time lands on one of them)
+            live_by_pid: dict[int, Any] = {}
+            for _ in range(20 * workers):
+                health = httpx.get(server.url + "/healthz", headers={"Connection": "close"}, timeout=30).json()
+                live_by_pid[health.get("pid", 0)] = health.get("live_engine_states")
+            live = sum(v or 0 for v in live_by_pid.values()) if all(v is not None for v in live_by_pid.values()) \
+                else None
             alive = server.proc is not None and server.proc.poll() is None
         from engine.audit.store import Store
 
-        store = Store(f"sqlite:///{db}")
+        store = Store(url)
         try:
             logged = store.count()
         finally:
             store.close()
-        db_mib = sum(p.stat().st_size for p in Path(tmp).glob("decisions.db*")) / 1024**2
+        db_mib = sum(p.stat().st_size for p in Path(tmp).glob("decisions.db*")) / 1024**2 if not database_url else None
 
     timed_out = sent < requests
     growth = (rss_end - rss_start) / rss_start
     result = {
         "date": started_at.isoformat(timespec="seconds"),
+        "workers": workers, "database": "postgresql" if database_url else "sqlite",
+        "server_pids": {"start": pids_start, "end": pids_end},
+        "live_engine_states_by_pid": {str(k): v for k, v in live_by_pid.items()},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
         "command": " ".join(["python -m bench.soak", *sys.argv[1:]]),
         "requests": requests, "sent": sent, "concurrency": concurrency, "warmup": warmup,
@@ -345,7 +398,7 @@ def run(requests: int, concurrency: int, warmup: int, max_seconds: float, result
         "rss_growth_pct": round(growth * 100, 2),
         "rss_samples": samples,
         "live_engine_states": live,
-        "decisions_logged": logged, "decision_log_mib": round(db_mib, 1),
+        "decisions_logged": logged, "decision_log_mib": round(db_mib, 1) if db_mib is not None else None,
         "server_alive_at_end": alive,
         "timed_out": timed_out,
     }
@@ -362,6 +415,8 @@ def run(requests: int, concurrency: int, warmup: int, max_seconds: float, result
         failures.append(f"stopped at the {max_seconds:.0f} s limit after {sent} requests")
     if not alive:
         failures.append("the server was not running at the end")
+    if pids_start != pids_end:
+        failures.append(f"server processes changed during the run (a worker died): {pids_start} → {pids_end}")
     result["passed"] = not failures
     result["failures"] = failures
     if results_path is not None:
@@ -374,6 +429,7 @@ def _print(r: dict[str, Any], path: Path | None) -> None:
     rows = [
         ("date (UTC)", r["date"]),
         ("machine", f"{r['machine']['cpus']} CPUs, {r['machine']['platform']}, Python {r['machine']['python']}"),
+        ("server", f"{r['workers']} worker(s), {r['database']} decision log, processes {r['server_pids']['end']}"),
         ("requests (after warm-up)", f"{r['sent']} of {r['requests']}, {r['concurrency']} concurrent, warm-up {r['warmup']}"),
         ("2xx / errors / wrong answers", f"{r['ok']} / {r['errors']} / {r['wrong_answers']}  {r['by_status']}"),
         ("duration", f"{r['duration_s']} s ({r['throughput_per_s']} evaluations/s)"),
@@ -382,7 +438,8 @@ def _print(r: dict[str, Any], path: Path | None) -> None:
          " / ".join(f"{r['rss_kib'][k] / 1024:.1f}" for k in ("boot", "start", "end", "max")) + " MiB"),
         ("RSS growth start→end", f"{r['rss_growth_pct']}% (limit 10%)"),
         ("live engine states at end", str(r["live_engine_states"])),
-        ("decisions in the log", f"{r['decisions_logged']} ({r['decision_log_mib']} MiB)"),
+        ("decisions in the log", f"{r['decisions_logged']}"
+                                 + (f" ({r['decision_log_mib']} MiB)" if r["decision_log_mib"] is not None else "")),
         ("result", "PASS" if r["passed"] else "FAIL: " + "; ".join(r["failures"])),
     ]
     width = max(len(k) for k, _ in rows)
@@ -403,10 +460,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=1800.0, help="stop no matter what after this long")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON figures")
     parser.add_argument("--no-results", action="store_true", help="do not write the JSON figures")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="server processes: 1 is uvicorn service.app:app, N > 1 is `regimes serve --workers N`")
+    parser.add_argument("--pg-url", default=None,
+                        help="decision log on this PostgreSQL (a fresh schema, dropped after) instead of SQLite")
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.concurrency < 1 or args.warmup < 0:
-        parser.error("--requests and --concurrency must be positive, --warmup not negative")
-    return run(args.requests, args.concurrency, args.warmup, args.max_seconds, None if args.no_results else args.results)
+    if args.requests < 1 or args.concurrency < 1 or args.warmup < 0 or args.workers < 1:
+        parser.error("--requests, --concurrency and --workers must be positive, --warmup not negative")
+    return run(args.requests, args.concurrency, args.warmup, args.max_seconds, None if args.no_results else args.results,
+               args.workers, args.pg_url)
 
 
 if __name__ == "__main__":

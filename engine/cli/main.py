@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -152,9 +153,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise BadInput("--workers 应为正整数")
+    if args.workers > 1:
+        # our own supervisor (service/workers.py), not uvicorn's: a socket per worker with SO_REUSEPORT and
+        # TCP_NODELAY, restarts, and reloads that reach every worker. Named by string: the CLI starts the
+        # service, it never imports it.
+        workers = importlib.import_module("service.workers")
+        return int(workers.serve(args.host, args.port, args.workers, args.log_level, args.access_log))
     import uvicorn
 
-    uvicorn.run("service.app:app", host=args.host, port=args.port, workers=args.workers)
+    # one process: uvicorn binds from host/port itself, and asyncio sets TCP_NODELAY on those connections
+    uvicorn.run("service.app:app", host=args.host, port=args.port, log_level=args.log_level,
+                access_log=args.access_log)
     return 0
 
 
@@ -197,7 +208,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="启动 HTTP 服务")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--workers", type=int, default=1,
+                   help="工作进程数；大于 1 时每个进程各自监听（SO_REUSEPORT），重新加载规则会通知全部进程")
+    s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    s.add_argument("--no-access-log", dest="access_log", action="store_false", help="不记录每个请求")
     s.set_defaults(func=cmd_serve)
     return p
 
