@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,7 +26,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from swagger_ui_bundle import swagger_ui_path
 
-from engine.audit.replay import ReplayError, decide, impact, replay
+from engine.audit.impact_child import DEFAULT_LIMIT, MAX_LIMIT, impact_in_child
+from engine.audit.replay import ReplayError, decide, replay
 from engine.audit.search import impact_csv
 from engine.audit.store import Store, safe_url
 from engine.backends import live_states
@@ -35,7 +37,7 @@ from engine.policy import ledger
 from engine.policy.validate import PolicyError
 from engine.registry import Registry, SelectionError
 from engine.settings import configure_logging, settings
-from service import examples
+from service import examples, workers
 from service.auth import TokenTable, require
 from service.errors import (
     ApiError,
@@ -47,6 +49,7 @@ from service.errors import (
     policy_errors,
 )
 from service.models import (
+    CompactEvaluationResult,
     CompareRequest,
     CompareResponse,
     DecisionRecord,
@@ -63,8 +66,9 @@ from service.models import (
     parse_date,
 )
 from service.ratelimit import RateLimitMiddleware
+from service.responses import Detail, FastJSONResponse, compact, shaped
 from service.routers.decisions import record_read
-from service.state import RegistryHolder
+from service.state import RegistryHolder, candidate_dir
 
 log = logging.getLogger("regimes.service")
 
@@ -89,6 +93,9 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "不存在"}}
 
 
+DETAIL_HELP = ("full：每条结果都带出处（默认，见 CONTRACT）；compact：每条规则不变的部分（主题、主体、类别、严重程度、阶段、"
+               "出处）只给一次，放在 rules[规则编号]，响应小得多")
+DetailParam = Annotated[Detail, Query(description=DETAIL_HELP)]
 DecisionIdParam = Annotated[str, PathParam(max_length=64, examples=["3f2b6c1e-8d4a-4e0b-9a57-2c1d0e6f9b10"])]
 
 
@@ -150,6 +157,22 @@ def _reload(app: FastAPI, why: str, confirm_removal: bool = False) -> list[str]:
         log.warning("重新加载规则（%s）失败，继续使用上一组有效规则 [%s]：%s", why, _hash_list(before), "；".join(errors))
     else:
         log.info("已重新加载规则（%s）：[%s] → [%s]", why, _hash_list(before), _hash_list(app.state.holder.hashes()))
+    holder = app.state.holder
+    workers.announce(holder.hashes(), reloaded=True, errors=errors)
+    if why == "HTTP" and not errors and workers.run_dir() is not None:
+        # under `regimes serve --workers N` every other worker reloads too, and this answer waits for them
+        report = workers.fan_out(holder.hashes(), confirm_removal)
+        if holder.last_reload is not None:
+            holder.last_reload["workers"] = report["workers"]
+        behind = [w for w in report["workers"] if w["revision"] != report["revision"]]
+        if behind:
+            log.warning("其他工作进程未加载修订 %s：%s", report["revision"],
+                        "；".join(f"pid {w['pid']} 为 {w['revision']}" for w in behind))
+            raise ApiError(503, f"本工作进程已加载新规则（修订 {report['revision']}），但有工作进程未在 "
+                                f"{workers.FANOUT_TIMEOUT_S:.0f} 秒内加载同一组规则", [
+                ("workers", f"workers: 工作进程 pid {w['pid']} 仍为修订 {w['revision'] or '（未就绪）'}"
+                            + (f"：{'；'.join(w['errors'])}" if w.get("errors") else "")) for w in behind],
+                headers={"Retry-After": "5"}, extra={"revision": report["revision"], "workers": report["workers"]})
     return errors
 
 
@@ -157,13 +180,15 @@ def _install_sighup(app: FastAPI) -> bool:
     loop = asyncio.get_running_loop()
     pending: set[asyncio.Future[Any]] = set()
 
-    def on_hup() -> None:
-        task = asyncio.ensure_future(asyncio.to_thread(_reload, app, "SIGHUP"))
+    def on_hup(why: str = "SIGHUP", confirm_removal: bool = False) -> None:
+        task = asyncio.ensure_future(asyncio.to_thread(_reload, app, why, confirm_removal))
         pending.add(task)
         task.add_done_callback(pending.discard)
 
     try:
         loop.add_signal_handler(signal.SIGHUP, on_hup)
+        if workers.run_dir() is not None:  # the supervisor passes on a reload that confirmed a removal
+            loop.add_signal_handler(signal.SIGUSR2, on_hup, "SIGUSR2：确认停用", True)
     except (NotImplementedError, RuntimeError, ValueError, AttributeError):
         return False  # not the main thread (e.g. the ASGI test client) or no SIGHUP on this platform
     return True
@@ -181,11 +206,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log.warning("已跳过无效的规则文件：%s", line)
     app.state.store = cfg.get("store") or Store(cfg.get("database_url"))
     hup = _install_sighup(app)
+    workers.announce(app.state.holder.hashes(), errors=app.state.holder.errors)  # its peers see it is up
     try:
         yield
     finally:
+        workers.depart()
         if hup:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGUSR2)
         if cfg.get("store") is None:
             app.state.store.close()
 
@@ -218,7 +246,8 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
 
     @app.exception_handler(ReplayError)
     async def _replay(_: Request, exc: ReplayError) -> JSONResponse:
-        return error_response(exc.status, str(exc), [(exc.field, f"{exc.field}: {exc}")])
+        headers = {"Retry-After": "5"} if exc.status == 503 else None
+        return error_response(exc.status, str(exc), [(exc.field, f"{exc.field}: {exc}")], headers=headers)
 
     _routes(app)
     from service.web import router as web_router  # the Chinese pages for applicants and policy staff
@@ -244,7 +273,9 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
     @app.get("/healthz", response_model=Health, tags=["service"], summary="存活检查，及已加载规则集的内容哈希")
     def healthz(request: Request) -> dict[str, Any]:
         holder = request.app.state.holder
-        return {"status": "ok", "regimes": holder.hashes(), "errors": holder.errors,
+        hashes = holder.hashes()
+        return {"status": "ok", "regimes": hashes, "revision": workers.revision(hashes), "pid": os.getpid(),
+                "errors": holder.errors,
                 "loaded_at": holder.loaded_at.isoformat(), "database": _store(request).dialect,
                 "database_url": safe_url(_store(request).url),
                 "live_engine_states": live_states(), "last_reload": holder.last_reload}
@@ -277,18 +308,20 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
             raise ApiError(503, str(exc)) from None
 
     @app.post("/v1/evaluate", tags=["evaluate"], summary="判定事实（记入决策日志，返回 decision_id）",
-              responses={200: {"model": EvaluationResult, "description": "判定结果"}, **ERRORS,
+              responses={200: {"model": EvaluationResult | CompactEvaluationResult, "description": "判定结果"},
+                         **ERRORS,
                          503: {"model": ErrorBody, "description": "规则引擎或决策日志暂不可用"}})
-    def evaluate_facts(request: Request, body: EvaluateRequest) -> JSONResponse:
+    def evaluate_facts(request: Request, body: EvaluateRequest, detail: DetailParam = "full") -> JSONResponse:
         registry = _registry(request)  # this request keeps these rules even if a reload swaps them
         as_of = parse_date(body.as_of) or dt.date.today()
         regime = _select(registry, body.regime, body.region, as_of)
         _check_facts(body.facts)
-        return JSONResponse(decide(_store(request), regime, as_of, body.facts, body.stage, body.judge))
+        result = decide(_store(request), regime, as_of, body.facts, body.stage, body.judge)
+        return FastJSONResponse(shaped(result, detail))
 
     @app.post("/v1/compare", tags=["compare"], summary="同一份事实在各规则集下的判定（不记入日志）",
               responses={200: {"model": CompareResponse}, **ERRORS})
-    def compare(request: Request, body: CompareRequest) -> JSONResponse:
+    def compare(request: Request, body: CompareRequest, detail: DetailParam = "full") -> JSONResponse:
         from engine.compare import core as comparison
 
         _check_facts(body.facts)
@@ -297,7 +330,9 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
                                      stage=body.stage, judge=body.judge)
         except SelectionError as exc:
             raise ApiError(422, str(exc), [("regimes", f"regimes: {exc}")]) from None
-        return JSONResponse(out)
+        if detail == "compact":
+            out = {**out, "results": {rid: compact(r) for rid, r in out["results"].items()}}
+        return FastJSONResponse(out)
 
     @app.get("/v1/matrix", tags=["compare"], summary="主题 × 规则集：各地要求对照（附出处）",
              responses={200: {"content": {"application/json": {"example": examples.MATRIX}}}, **ERRORS})
@@ -364,9 +399,12 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
                   "application/yaml": {"schema": {"type": "string"}, "example": examples.CANDIDATE_YAML},
                   "text/plain": {"schema": {"type": "string"}}}}})
     async def impact_of(request: Request, format: Annotated[Literal["json", "csv"], Query(
-            description="json（默认）或 csv")] = "json") -> Response:
+            description="json（默认）或 csv")] = "json",
+            limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=(
+                f"最多重放的已记录决策数（默认 {DEFAULT_LIMIT}，最大 {MAX_LIMIT}）；超出时 truncated 为 true，"
+                "notice 说明只重放了多少条"))] = DEFAULT_LIMIT) -> Response:
         raw = await request.body()
-        return await asyncio.to_thread(_impact, request, raw, format)
+        return await asyncio.to_thread(_impact, request, raw, format, limit)
 
     @app.post("/v1/admin/reload", dependencies=staff, tags=["admin"], response_model=ReloadResponse,
               summary="重新读取 policies/：全部有效才替换，否则继续使用上一组有效规则并返回错误（staff）",
@@ -379,17 +417,13 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         hashes = request.app.state.holder.hashes()
         if errors:
             return error_response(422, "规则文件有误，继续使用上一组有效规则", policy_errors(errors), regimes=hashes)
-        return JSONResponse({"reloaded": True, "regimes": hashes})
+        rev = workers.revision(hashes)
+        done = ((request.app.state.holder.last_reload or {}).get("workers")
+                or [{"pid": os.getpid(), "revision": rev, "ok": True}])
+        return JSONResponse({"reloaded": True, "regimes": hashes, "revision": rev, "workers": done})
 
 
-def candidate_dir(root: Path) -> Path:
-    """Where a candidate is read as if it sat: one level below policies/, like policies/<region>/<edition>.yaml,
-    so its `source_text: ../sources/…` resolves as it will once the file is in place."""
-    subdirs = sorted(d for d in root.iterdir() if d.is_dir()) if root.is_dir() else []
-    return next((d for d in subdirs if d.name == "sources"), subdirs[0] if subdirs else root)
-
-
-def _impact(request: Request, raw: bytes, fmt: str = "json") -> Response:
+def _impact(request: Request, raw: bytes, fmt: str = "json", limit: int = DEFAULT_LIMIT) -> Response:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -397,15 +431,17 @@ def _impact(request: Request, raw: bytes, fmt: str = "json") -> Response:
     if not text.strip():
         raise ApiError(422, "请求体应为候选规则文件（YAML）", [("body", "body: 请求体为空")])
     holder = request.app.state.holder
+    registry = holder.current
+    where = candidate_dir(holder.root)  # read as if it sat in policies/<region>/, so source_text resolves alike
     try:
-        # a candidate stands where policies/<region>/<edition>.yaml would, so its source_text path resolves alike
-        # validated and compiled first in a child process with a time limit (engine/sandbox.py): a candidate
-        # that would hang or crash the rules engine is refused instead of taking the service down
-        candidate = compile_candidate(text, "<候选规则>", candidate_dir(holder.root))
+        # the server never compiles nor evaluates a candidate: it is validated and compiled in a short-lived child
+        # (10 s; refused fast, with line numbers), then replayed over the log in another one (engine/audit/
+        # impact_child.py: time, memory and output limits); a candidate that would hang or crash the rules engine
+        # is refused instead of taking the service down. ImpactError (time limit, busy, log down) is a ReplayError.
+        compile_candidate(text, "<候选规则>", where, compile_here=False)
+        out = impact_in_child(text, "<候选规则>", where, _store(request).url, registry, limit)
     except PolicyError as exc:
         raise ApiError(422, "候选规则文件有误，未做任何改动", policy_errors(exc.errors)) from None
-    # the edition it replaces: same id, else the one of its region in force on its effective_from
-    out = impact(_store(request), candidate, registry=request.app.state.holder.current)
     if fmt == "csv":
         return Response(impact_csv(out), media_type="text/csv; charset=utf-8")
     return JSONResponse(out)

@@ -114,9 +114,11 @@ EXAMPLE_IMPACT = {"candidate": {**EXAMPLE_REF, "version": "1.1.0",
                   "changes": [{"decision_id": EXAMPLE_DECISION_ID, "created_at": "2026-06-15T02:13:45.120391+00:00",
                                "regime": EXAMPLE_REF, "as_of": "2026-06-15", "verdict": EXAMPLE_CHANGES["verdict"],
                                "rules": EXAMPLE_CHANGES["rules"]}]}
-EXAMPLE_RELOAD = {"reloaded": True, "regimes": {"liaoning-2026": EXAMPLE_REF["hash"]}}
+EXAMPLE_RELOAD = {"reloaded": True, "regimes": {"liaoning-2026": EXAMPLE_REF["hash"]}, "revision": "a029f751e3219dfd",
+                  "workers": [{"pid": 4242, "revision": "a029f751e3219dfd", "ok": True}]}
 EXAMPLE_HEALTH = {"status": "ok", "regimes": {"liaoning-2026": EXAMPLE_REF["hash"]}, "errors": [],
-                  "loaded_at": "2026-06-15T00:00:00+00:00", "database": "sqlite", "live_engine_states": 0}
+                  "loaded_at": "2026-06-15T00:00:00+00:00", "database": "sqlite", "live_engine_states": 0,
+                  "revision": "a029f751e3219dfd", "pid": 4242}
 EXAMPLE_COMPARE = {"results": {"liaoning-2026": EXAMPLE_RESULT}}
 
 
@@ -252,12 +254,56 @@ class EvaluationResult(BaseModel):
     caveat: str | None = None
 
 
+class CompactRuleResult(BaseModel):
+    """A result entry of `?detail=compact`: what differs per subject; the rest is in `rules[rule]`."""
+
+    rule: str
+    subject_id: str
+    outcome: Outcome
+    message: str
+    missing: list[str]
+    due: str | None = None
+    days_left: int | None = None
+
+
+class RuleFacts(BaseModel):
+    """What every entry of one rule repeats, given once in `?detail=compact`."""
+
+    topic: str
+    subject: str
+    kind: Literal["requirement", "entitlement"]
+    severity: Literal["error", "warning", "info"]
+    stage: str | None = None
+    source: Source
+    reading: str | None = None
+
+
+class CompactEvaluationResult(BaseModel):
+    """`?detail=compact`: as EvaluationResult, with `{**rules[e.rule], **e}` giving back each full entry."""
+
+    decision_id: str | None = None
+    regime: RegimeRef
+    as_of: str
+    stage: str
+    judged: str
+    verdict: Verdict
+    verdict_text: str
+    missing_subjects: list[str]
+    summary: dict[str, int]
+    results: list[CompactRuleResult]
+    rules: dict[str, RuleFacts]
+    obligations: list[Obligation]
+    manual_checks: list[ManualCheck]
+    later_stages: list[LaterRule]
+    caveat: str | None = None
+
+
 class CompareResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_COMPARE]})
 
     stage: str | None = None
     judged: str | None = None
-    results: dict[str, EvaluationResult]
+    results: dict[str, EvaluationResult | CompactEvaluationResult]
     skipped: dict[str, str] | None = None
 
 
@@ -397,6 +443,7 @@ class ImpactResponse(BaseModel):
     verdict_changed: int
     rules_changed: int
     truncated: bool = False
+    notice: str | None = Field(None, description="when truncated: how many decisions were replayed, in Chinese")
     refused: list[dict[str, str]] = Field([], description="decisions the candidate cannot judge (e.g. a judgement it "
                                                           "no longer makes)")
     by_rule: list[RuleImpact] = []
@@ -408,6 +455,9 @@ class ReloadResponse(BaseModel):
 
     reloaded: bool
     regimes: dict[str, str] = Field(description="regime id → content hash now served")
+    revision: str = Field("", description="policy revision now served (as in /healthz)")
+    workers: list[dict[str, Any]] = Field(default_factory=list,
+                                          description="each worker's pid and revision after the reload")
 
 
 class Health(BaseModel):
@@ -415,6 +465,10 @@ class Health(BaseModel):
 
     status: Literal["ok"]
     regimes: dict[str, str]
+    revision: str = Field("", description="policy revision: the first 16 hex digits of sha256 over the sorted "
+                                          "'id=hash' lines of `regimes`; every worker and host serving the same "
+                                          "policy set reports the same one")
+    pid: int = Field(0, description="the process that answered (with `regimes serve --workers N`, one of the workers)")
     errors: list[str] = Field(description="policy files skipped at the last (re)load")
     loaded_at: str
     database: str
