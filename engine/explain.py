@@ -211,10 +211,13 @@ def _date_value(spec: Const | Ref, data: dict[str, Any]) -> dt.date | None:
     raw = get_path(data, spec.field.path)
     if raw is None:
         return None
-    day = dt.date.fromisoformat(raw)
-    if spec.months:
-        day = add_months(day, spec.months)
-    return day + dt.timedelta(days=spec.days)
+    try:
+        day = dt.date.fromisoformat(raw)
+        if spec.months:
+            day = add_months(day, spec.months)
+        return day + dt.timedelta(days=spec.days)
+    except OverflowError:  # e.g. 0001-01-02 less 10 days: no such day, so no due date (the fact stays missing)
+        return None
 
 
 def due_date(due: Due, data: dict[str, Any]) -> tuple[dt.date | None, str]:

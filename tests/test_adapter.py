@@ -81,6 +81,14 @@ def test_numbers_compare_as_numbers():
     assert outcomes(reg, {"project": {"budget": {"requested_support_wan": 10.01}}}) == [("cap", "fail")]
 
 
+@pytest.mark.parametrize(("value", "expected"), [(0.000009, "pass"), (0.00001, "pass"), (0.000011, "fail"),
+                                               (1e16, "fail")])
+def test_a_threshold_python_writes_with_an_exponent_compiles_and_compares(value, expected):
+    # json.dumps writes 0.00001 as 1e-05, which the engine's parser cannot read (error 204 before the fix)
+    reg = regime(rule("tiny", "check: {field: budget.requested_support_wan, le: 0.00001}"))
+    assert outcomes(reg, {"project": {"budget": {"requested_support_wan": value}}}) == [("tiny", expected)]
+
+
 def test_too_many_conditions_is_refused_naming_the_rule():
     many = "\n".join(f"    - {{field: sessions, ne: {i}}}" for i in range(70))
     reg = regime(rule("huge", "check:\n  all:\n" + many))

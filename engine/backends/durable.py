@@ -16,6 +16,14 @@ Calls. The low-level `durable_rules_engine` C API only (no Host, no durable.lang
 a fresh sid per evaluation, deleted in `finally`; a guard fact that always fires so
 `delete_state` never meets a state where nothing fired; evaluations in flight per
 ruleset bounded well below the engine's 1024 live states.
+
+Facts text. The engine's JSON reader stops at the first fact it cannot parse and still reports
+success: the unread facts are silently not asserted and, if it was the first fact, the state
+handle it returns is uninitialised memory, which segfaults the next call. Python writes some
+floats in a form that reader cannot parse (`1e-05`: an exponent with no fraction), so
+`_engine_json` rewrites those; and the guard fact goes first (the state handle always comes
+from a fact that parses) with an end marker last that must fire, so that any other text the
+engine cannot read is a refused evaluation (EngineError), never a crash or a silent `missing`.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import threading
 import uuid
 from collections.abc import Iterable
@@ -307,7 +316,7 @@ class CompiledRuleset:
             if existing is not None and existing._handle is not None:  # only on a 128-bit name collision
                 return existing._handle
             try:
-                handle = _dre.create_ruleset(self.name, json.dumps(self.definition, ensure_ascii=False))
+                handle = _dre.create_ruleset(self.name, _readable(json.dumps(self.definition, ensure_ascii=False)))
             except Exception as exc:  # the C extension raises bare Exceptions with C error codes
                 raise CompileError(self._culprit(exc)) from None
             self._registry[self.name] = self
@@ -321,7 +330,8 @@ class CompiledRuleset:
                 continue
             trial = f"{self.name}_trial_{name.replace('.', '_')}"
             try:
-                _dre.delete_ruleset(_dre.create_ruleset(trial, json.dumps({**guard, name: body}, ensure_ascii=False)))
+                _dre.delete_ruleset(_dre.create_ruleset(trial, _readable(json.dumps({**guard, name: body},
+                                                                                      ensure_ascii=False))))
             except Exception:
                 rule = self.regime.rules[int(name.split(".")[0])]
                 return (f"规则 {rule.id}（第 {rule.line} 行）超出规则引擎的能力（{exc}）：条件嵌套过深，"
@@ -396,11 +406,12 @@ class CompiledRuleset:
         """Evaluate instances (kind, key, data); returns {(rule index, key): pass|fail|not_applicable}."""
         sid = uuid.uuid4().hex
         engine_fact = self.engine_fact
-        facts = [engine_fact(kind, key, data) for kind, key, data in instances]
-        facts.append({"id": "guard", "kind": GUARD_KIND})
+        facts = [{"id": "guard", "kind": GUARD_KIND}]  # first: the state handle comes from a fact that parses
+        facts.extend(engine_fact(kind, key, data) for kind, key, data in instances)
+        facts.append({"id": _END_ID, "kind": GUARD_KIND})  # last: it fires only if the engine read every fact
         for fact in facts:
             fact["sid"] = sid
-        payload = json.dumps(facts, ensure_ascii=False)
+        payload = _engine_json(facts)
         ruleset = self
         while True:
             outcomes = ruleset._evaluate(sid, payload)
@@ -421,6 +432,7 @@ class CompiledRuleset:
             return None
         outcomes: dict[tuple[int, int], str] = {}
         rules = self._rule_outcomes
+        read_all = False  # the end marker fired
         try:
             try:
                 _, state = _dre.assert_facts(handle, payload)
@@ -437,12 +449,18 @@ class CompiledRuleset:
                     rule = rules.get(text[2:end])
                     if rule is not None:
                         outcomes[(rule[0], int(text[start:text.find('"', start)]))] = rule[1]
+                    elif text.startswith(_END_MARK, start):
+                        read_all = True
                 else:
                     for name, fact_id in _fired(text):
                         rule = rules.get(name)
                         if rule is not None:
                             outcomes[(rule[0], int(fact_id))] = rule[1]
+                        elif name == GUARD_KIND and fact_id == _END_ID:
+                            read_all = True
                 text = complete(handle, state)
+            if not read_all:
+                raise EngineError("规则引擎未能读取全部事实（其 JSON 解析器不接受其中某个值），已拒绝判定")
         finally:
             try:
                 _dre.delete_state(handle, sid)
@@ -474,6 +492,36 @@ class CompiledRuleset:
 
 _PLAIN, _DATE, _PLACE = 0, 1, 2
 _FIRED_MID = '":{"m":{"id": "'
+_END_ID = "end"  # id of the last fact of every evaluation
+_END_MARK = _END_ID + '"'  # how that id reads where a fired action's text gives the fact id
+# durable-rules reads an exponent only after a fraction (json.c getNumber): `1e-05` stops at the `e`.
+# Python writes a float so when its repr needs an exponent but no fraction digit (below 1e-4 or from 1e16).
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?e[-+]\d+')
+
+
+def _with_fraction(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token[0] == '"' or "." in token:  # a string (kept as it is), or a number the engine reads
+        return token
+    mantissa, _, exponent = token.partition("e")
+    return f"{mantissa}.0e{exponent}"
+
+
+def _engine_json(facts: list[dict[str, Any]]) -> str:
+    """The facts as JSON text that durable-rules' own parser reads in full (see the module docstring)."""
+    try:
+        text = json.dumps(facts, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN / Infinity (validated facts have none): the engine cannot read Infinity
+        raise EngineError("事实中含有非有限数值（NaN 或无穷大），规则引擎无法判定") from None
+    return _readable(text)
+
+
+def _readable(text: str) -> str:
+    """JSON text with every exponent number given a fraction (`1e-05` → `1.0e-05`), strings untouched: the form
+    durable-rules' parser reads, for facts and for ruleset definitions (a threshold of 0.00001) alike."""
+    if "e-" in text or "e+" in text:  # rare (Python writes every exponent with a sign): skip the pass otherwise
+        text = _TOKEN.sub(_with_fraction, text)
+    return text
 
 
 class _Projection:
