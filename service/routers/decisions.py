@@ -11,7 +11,6 @@ names are shown only to the auditor role; a staff login sees them replaced.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 from typing import Annotated, Any, Literal
@@ -19,7 +18,6 @@ from urllib.parse import urlencode
 
 import yaml
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,28 +37,23 @@ from engine.audit.store import Store
 from engine.policy.model import STAGES
 from engine.registry import Registry, SelectionError
 from engine.vocabulary import OUTCOME_TEXT
+from service import sessions
 from service.auth import login_check, require
 from service.errors import ApiError
 from service.models import ErrorBody, RegimeRef
+from service.sessions import NO_STORE, token_digest
 from service.web import templates
 
 log = logging.getLogger("regimes.audit")
 router = APIRouter()
 
 COOKIE = "regimes_audit"
-SESSION_LIFETIME = dt.timedelta(hours=8)  # one working day; then log in again
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # decisions never sit in a browser or proxy cache
 FILTER_LABELS = {"regime": "规则集", "region": "地区", "project_id": "项目编号", "unit": "申报单位或承办单位",
                  "verdict": "结论", "stage": "阶段", "from": "自", "to": "至", "page": "页码", "page_size": "每页"}
 _NEXT = re.compile(r"^/audit(/[A-Za-z0-9._~%-]+)*/?(\?[A-Za-z0-9._~%&=+-]*)?$")
 
 
 # ---------------------------------------------------------------- who is reading
-
-def token_digest(token: str) -> str:
-    """How a token is named in the read log: the first 16 hex digits of its SHA-256, never the token."""
-    return "sha256:" + hashlib.sha256(token.strip().encode("utf-8", "surrogateescape")).hexdigest()[:16]
-
 
 def bearer_actor(request: Request) -> str:
     _, _, token = (request.headers.get("authorization") or "").partition(" ")
@@ -171,8 +164,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
 
 
 def _session(request: Request) -> tuple[str, str] | None:
-    session_id = request.cookies.get(COOKIE, "")
-    return _store(request).session(session_id) if session_id else None
+    return sessions.current(request, COOKIE)
 
 
 def _to_login(request: Request) -> RedirectResponse:
@@ -201,22 +193,12 @@ async def login(request: Request) -> Response:
     if error is not None or role is None:
         context = {"next": target, "error": error, "configured": bool(tokens.entries)}
         return _page(request, "auditor_login.html", context, status=401)
-    session_id = await run_in_threadpool(_store(request).create_session, role, token_digest(token), SESSION_LIFETIME)
-    response = RedirectResponse(target, status_code=303, headers=NO_STORE)
-    response.set_cookie(COOKIE, session_id, max_age=int(SESSION_LIFETIME.total_seconds()), path="/audit",
-                        httponly=True, samesite="strict", secure=request.url.scheme == "https")
-    return response
+    return await sessions.start(request, COOKIE, "/audit", role, token, target)
 
 
 @router.post("/audit/logout", include_in_schema=False)
 def logout(request: Request) -> Response:
-    session_id = request.cookies.get(COOKIE, "")
-    if session_id:
-        _store(request).end_session(session_id)
-    response = RedirectResponse("/audit/login", status_code=303, headers=NO_STORE)
-    response.delete_cookie(COOKIE, path="/audit", httponly=True, samesite="strict",
-                           secure=request.url.scheme == "https")
-    return response
+    return sessions.end(request, COOKIE, "/audit", "/audit/login")
 
 
 # ---------------------------------------------------------------- pages: search and report

@@ -13,7 +13,6 @@ Nothing here touches the registry holder: a draft takes effect only through POST
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -29,9 +28,10 @@ from engine.compare.core import diff
 from engine.compare.render import change_details, rule_name
 from engine.policy.validate import PolicyError
 from engine.registry import Registry
+from service import sessions
 from service.auth import GRANTS, login_check
 from service.questionnaire import Questionnaire, RowGroup, questionnaire
-from service.routers.decisions import token_digest
+from service.sessions import NO_STORE
 from service.state import candidate_dir
 from service.web import CSRF_FIELD, FormError, csrf_ok, parse_posted, render
 
@@ -39,8 +39,6 @@ log = logging.getLogger("regimes.staff")
 router = APIRouter(include_in_schema=False)
 
 COOKIE = "regimes_staff"
-SESSION_LIFETIME = dt.timedelta(hours=8)
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 MAX_DRAFT_BYTES = 256 * 1024
 IMPACT_LIMIT = 2000  # decisions replayed per upload: enough to see the effect, bounded in time
 DRAFT_NAME = "<草稿>"
@@ -59,8 +57,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status: int = 20
 
 def _staff_session(request: Request) -> tuple[str, str] | None:
     """(role, actor) of this browser's live staff session, else None (a session of a role without staff too)."""
-    session_id = request.cookies.get(COOKIE, "")
-    found = _store(request).session(session_id) if session_id else None
+    found = sessions.current(request, COOKIE)
     if found is None or "staff" not in GRANTS.get(found[0], set()):
         return None
     return found
@@ -85,22 +82,12 @@ async def login(request: Request) -> Response:
     role, error = login_check(tokens, token, "staff", "规则起草页面")
     if error is not None or role is None:
         return _page(request, "staff_login.html", {"error": error, "configured": bool(tokens.entries)}, 401)
-    session_id = await run_in_threadpool(_store(request).create_session, role, token_digest(token), SESSION_LIFETIME)
-    response = RedirectResponse("/staff", status_code=303, headers=NO_STORE)
-    response.set_cookie(COOKIE, session_id, max_age=int(SESSION_LIFETIME.total_seconds()), path="/staff",
-                        httponly=True, samesite="strict", secure=request.url.scheme == "https")
-    return response
+    return await sessions.start(request, COOKIE, "/staff", role, token, "/staff")
 
 
 @router.post("/staff/logout")
 def logout(request: Request) -> Response:
-    session_id = request.cookies.get(COOKIE, "")
-    if session_id:
-        _store(request).end_session(session_id)
-    response = RedirectResponse("/staff/login", status_code=303, headers=NO_STORE)
-    response.delete_cookie(COOKIE, path="/staff", httponly=True, samesite="strict",
-                           secure=request.url.scheme == "https")
-    return response
+    return sessions.end(request, COOKIE, "/staff", "/staff/login")
 
 
 # ---------------------------------------------------------------- the page
