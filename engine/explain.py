@@ -366,10 +366,15 @@ def outcome_digest(regime: Regime, instances: list[Instance], absent_lists: dict
     """The verdict and the (rule, subject_id, outcome) of every entry of `build_result`, in its order, without
     rendering a message: enough to tell whether a replay changed anything (batch replay, bench/replay.py)."""
     rows: list[tuple[str, str, str]] = []
-    graded: list[dict[str, Any]] = []  # what verdict() reads of each entry
+    hard: set[str] = set()  # the outcomes of hard requirements: all verdict() reads (it runs per logged decision)
     for rule, inst, subject_id, outcome in _walk(regime, instances, absent_lists, outcomes, query.judges):
         if rule.due is not None and inst is not None:
             outcome = _due_outcome(rule, inst, outcome, query)[0]
         rows.append((rule.id, subject_id, outcome))
-        graded.append({"kind": rule.kind, "severity": rule.severity, "outcome": outcome})
-    return verdict(graded, query.missing_subjects), rows
+        if rule.kind == "requirement" and rule.severity == "error":
+            hard.add(outcome)
+    if "fail" in hard:
+        return "ineligible", rows
+    if query.missing_subjects or "missing" in hard or "pass" not in hard:
+        return "incomplete", rows
+    return "eligible", rows

@@ -132,3 +132,28 @@ def test_limit_truncates(log: tuple[Store, Registry, Path, list[str]]) -> None:
     everything = replay.impact(store, regime, limit=store.count("shanghai-2026"))
     assert everything["truncated"] is False
     assert replay.replay_all(store, limit=5)["decisions"] == 5
+
+
+def test_outcomes_only_agree_with_the_full_result_for_every_example_judgement_and_stage() -> None:
+    # batch replay decides "unchanged" from outcomes_under alone: its verdict and codes must be the full result's
+    from engine.audit.replay import outcomes_under
+    from engine.audit.store import compact_record
+    from engine.evaluate import evaluate
+    from engine.facts import load_facts_file
+    from engine.registry import Registry
+
+    registry = Registry.load()
+    root = Path(__file__).resolve().parent.parent / "examples"
+    verdicts = set()
+    for rid, regime in registry.regimes.items():
+        for path in sorted((root / rid).glob("*.yaml")):
+            facts = load_facts_file(path)
+            for judge in regime.judgements:
+                for stage in ("application", "closing"):
+                    for day in (dt.date(2026, 1, 15), dt.date(2026, 12, 31)):
+                        full = evaluate(regime, facts, day, stage=stage, judge=judge)
+                        verdict, codes = outcomes_under(regime, facts, day, stage, judge)
+                        assert (verdict, codes) == (full["verdict"], compact_record(regime, full)["outcomes"]), \
+                            (rid, path.name, judge, stage, day)
+                        verdicts.add(verdict)
+    assert verdicts == {"eligible", "ineligible", "incomplete"}

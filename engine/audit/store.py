@@ -183,15 +183,16 @@ def outcome_codes(rows: Iterable[tuple[str, str]], kinds: dict[str, str]) -> dic
     (OUTCOME_CODES), so the j-th letter of a rule is its j-th subject of that kind in the facts' order (or
     the one entry for an absent list). Subject ids are not stored: they follow from the facts, and an
     expert's id may be their name (personal data, erased from the facts, never copied here)."""
-    lists: dict[str, dict[str, list[str]]] = {}
+    by_rule: dict[str, list[str]] = {}  # rule id → codes, in first-seen order (dicts keep insertion order)
     for rule_id, outcome in rows:
-        local = rule_id.split("/", 1)[-1]
-        per = lists.setdefault(kinds.get(rule_id, "?"), {})
-        codes = per.get(local)
+        codes = by_rule.get(rule_id)
         if codes is None:
-            codes = per[local] = []
+            codes = by_rule[rule_id] = []
         codes.append(OUTCOME_CODES[outcome])
-    return {kind: {local: "".join(codes) for local, codes in per.items()} for kind, per in lists.items()}
+    out: dict[str, dict[str, str]] = {}
+    for rule_id, codes in by_rule.items():
+        out.setdefault(kinds.get(rule_id, "?"), {})[rule_id.split("/", 1)[-1]] = "".join(codes)
+    return out
 
 
 def outcome_digest(verdict: str, outcomes: dict[str, dict[str, str]]) -> str:
