@@ -194,3 +194,30 @@ def test_the_compact_record_names_no_subject(store: Store, registry: Registry) -
     for expert in facts["experts"]:
         assert expert["name"] not in decision.result_json
     assert any(r["subject_id"] == facts["experts"][0]["name"] for r in replay.full_result(store, decision)["results"])
+
+
+def test_the_result_digest_is_stable_across_a_json_round_trip_and_tells_results_apart() -> None:
+    # result_digest (orjson, sorted keys) is what the audit report's "as sent" compares: a rebuilt result equal
+    # to the answer sent must digest alike, whatever object it is; any change of content must not
+    import json
+
+    from engine.audit.store import result_digest
+    from engine.evaluate import evaluate
+    from engine.facts import load_facts_file
+    from engine.registry import Registry
+
+    registry = Registry.load()
+    root = Path(__file__).resolve().parent.parent / "examples"
+    seen: set[str] = set()
+    for rid, regime in registry.regimes.items():
+        for path in sorted((root / rid).glob("*.yaml")):
+            for judge in regime.judgements:
+                result = evaluate(regime, load_facts_file(path), dt.date(2026, 6, 1), judge=judge)
+                again = json.loads(json.dumps(result, ensure_ascii=False))
+                assert result_digest(again) == result_digest(result), (rid, path.name, judge)
+                seen.add(result_digest(result))
+                changed = {**result, "verdict_text": result["verdict_text"] + "。"}
+                assert result_digest(changed) != result_digest(result)
+    assert len(seen) > 20
+    odd = {"n": 2**70, "e": 1e-05, "t": "引号\"\\"}  # 2**70: orjson refuses it, the slow path digests it
+    assert result_digest(odd) == result_digest(json.loads(json.dumps(odd))) != result_digest({**odd, "n": 2**71})
