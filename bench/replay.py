@@ -198,6 +198,7 @@ def _product_replay(url: str) -> dict[str, Any]:
             "seconds": round(seconds, 2), "per_s": round(total / seconds, 1) if seconds else 0.0,
             "cpu_seconds": round(cpu_s, 2), "per_cpu_s": round(total / cpu_s, 1) if cpu_s else 0.0,
             "rss_mb_at_10_percent": round(early, 1), "rss_mb_end": round(end, 1), "rss_mb_peak": round(peak_rss_mb(), 1),
+            "rss_mb_tree_peak": round(max((mb for _, mb in samples), default=end), 1), "processes": workers,
             "rss_growth": round(end / early - 1, 3) if early == early and early else None,
             "rss_growth_within_regime_max": max(within) if within else None,
             "rss_samples": [(n, round(mb, 1)) for n, mb in samples[:: max(1, len(samples) // 20)]],

@@ -363,7 +363,8 @@ def bench_replay(total: int, workers: int) -> dict[str, Any]:
     return {
         "replay_per_s": replay["per_s"],
         "replay_per_cpu_s": replay["per_cpu_s"],
-        "replay_rss_mb": replay["rss_mb_peak"],
+        "replay_rss_mb": replay.get("rss_mb_tree_peak", replay["rss_mb_peak"]),  # the replay and its workers
+        "replay_processes": replay.get("processes", 1),
         "replay_rss_growth": replay["rss_growth"],
         "replay_decisions": replay["decisions"],
         "replay_seconds": replay["seconds"],
@@ -443,10 +444,10 @@ def show(results: dict[str, Any], console: Console) -> None:  # noqa: C901  (one
         rows += [
             ("replay_per_s", f"{results['replay_per_s']:.0f}",
              f"{results['replay_decisions']:,} distinct decisions ({fill['experts_min']}–{fill['experts_max']} experts), "
-             f"impact path, 1 process, {results['replay_seconds']} s"),
+             f"impact path, {results.get('replay_processes', 1)} processes, {results['replay_seconds']} s"),
             ("  per CPU-second", f"{results['replay_per_cpu_s']:.0f}", ""),
             ("replay_rss_mb", f"{results['replay_rss_mb']:.0f}",
-             f"peak; growth from 10 % to the end {results['replay_rss_growth']:+.1%}"),
+             f"peak of the replay and its workers; growth from 10 % to the end {results['replay_rss_growth']:+.1%}"),
         ]
     if "durable_engine_p50_us" in results:
         rows.append(("durable_engine_p50_us", f"{results['durable_engine_p50_us']:.0f}",

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+import orjson
+
 from engine.audit.store import (
     CODE_OUTCOMES,
     COMPACT,
@@ -334,6 +336,15 @@ def _snapshot(job: dict[str, Any], regime_hash: str) -> Regime:
     raise ReplayError(str(found or f"决策日志中没有内容哈希为 {regime_hash} 的规则快照"), "regime_hash", 409)
 
 
+def _facts(text: str) -> dict[str, Any]:
+    """Logged facts, parsed with orjson (≈ 3× json's speed; batch replay parses one per decision). What orjson
+    refuses (an integer beyond 64 bits) goes to json, which gives the same values."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _ref(row: tuple[Any, ...]) -> dict[str, str]:
     return {"id": row[2], "version": row[3], "hash": row[4]}
 
@@ -342,7 +353,7 @@ def _impact_row(job: dict[str, Any], row: tuple[Any, ...], out: dict[str, Any]) 
     (decision_id, created_at, _rid, _ver, regime_hash, as_of_text, facts_json, result_json, _engine, stage, judged,
      record_format, stored_digest, verdict_col, project_id, applicant_unit, host_unit) = row
     candidate: Regime = job["candidate"]
-    facts = json.loads(facts_json)
+    facts = _facts(facts_json)
     as_of = dt.date.fromisoformat(as_of_text)
     try:
         if record_format == COMPACT:
@@ -386,7 +397,7 @@ def _impact_row(job: dict[str, Any], row: tuple[Any, ...], out: dict[str, Any]) 
 def _exact_row(job: dict[str, Any], row: tuple[Any, ...], out: dict[str, Any]) -> None:
     (decision_id, created_at, _rid, _ver, regime_hash, as_of_text, facts_json, result_json, engine, stage, judged,
      record_format, *_rest) = row
-    facts = json.loads(facts_json)
+    facts = _facts(facts_json)
     as_of = dt.date.fromisoformat(as_of_text)
     try:
         regime = _snapshot(job, regime_hash)
