@@ -37,7 +37,7 @@ from engine.policy import ledger
 from engine.policy.validate import PolicyError
 from engine.registry import Registry, SelectionError
 from engine.settings import configure_logging, settings
-from service import examples, workers
+from service import examples, hosts, workers
 from service.auth import TokenTable, require
 from service.errors import (
     ApiError,
@@ -150,6 +150,17 @@ def _hash_list(hashes: dict[str, str]) -> str:
     return ", ".join(f"{k} {v[:19]}" for k, v in hashes.items()) or "（无）"
 
 
+def _announced(app: FastAPI, announced: str) -> None:
+    """Another worker or host announced the revision it serves after a reload: re-read our own files unless we
+    already serve it (the worker that announced it, and the workers of its host, do)."""
+    if workers.revision(app.state.holder.hashes()) == announced:
+        return
+    _reload(app, "NOTIFY")
+    now = workers.revision(app.state.holder.hashes())
+    if now != announced:
+        log.warning("重新加载后本机规则版本 %s 仍与其他主机通知的 %s 不同：请确认各主机部署了相同的规则文件", now, announced)
+
+
 def _reload(app: FastAPI, why: str, confirm_removal: bool = False) -> list[str]:
     before = app.state.holder.hashes()
     errors = app.state.holder.reload(confirm_removal)
@@ -173,6 +184,11 @@ def _reload(app: FastAPI, why: str, confirm_removal: bool = False) -> list[str]:
                 ("workers", f"workers: 工作进程 pid {w['pid']} 仍为修订 {w['revision'] or '（未就绪）'}"
                             + (f"：{'；'.join(w['errors'])}" if w.get("errors") else "")) for w in behind],
                 headers={"Retry-After": "5"}, extra={"revision": report["revision"], "workers": report["workers"]})
+    if why == "HTTP" and not errors and app.state.store.dialect == "postgresql":
+        try:  # other hosts on this database re-read their files (service/hosts.py)
+            hosts.announce(app.state.store.engine, workers.revision(holder.hashes()))
+        except SQLAlchemyError as exc:  # this host serves the new set either way; the others are told by hand
+            log.warning("无法通知其他主机重新加载规则（%s）：请逐台重新加载", exc.__class__.__name__)
     return errors
 
 
@@ -207,9 +223,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.store = cfg.get("store") or Store(cfg.get("database_url"))
     hup = _install_sighup(app)
     workers.announce(app.state.holder.hashes(), errors=app.state.holder.errors)  # its peers see it is up
+    listener = None
+    if app.state.store.dialect == "postgresql":  # other hosts on this database announce their reloads
+        listener = hosts.Listener(app.state.store.url, lambda rev: _announced(app, rev))
+        listener.start()
+    app.state.host_listener = listener
     try:
         yield
     finally:
+        if listener is not None:
+            listener.stop()
         workers.depart()
         if hup:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
