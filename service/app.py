@@ -66,7 +66,7 @@ from service.models import (
     parse_date,
 )
 from service.ratelimit import RateLimitMiddleware
-from service.responses import Detail, FastJSONResponse, compact, shaped
+from service.responses import Detail, FastJSONResponse, OrjsonRoute, compact, shaped
 from service.routers.decisions import record_read
 from service.state import RegistryHolder, candidate_dir
 
@@ -272,6 +272,7 @@ def create_app(policies: Path | None = None, database_url: str | None = None, st
         headers = {"Retry-After": "5"} if exc.status == 503 else None
         return error_response(exc.status, str(exc), [(exc.field, f"{exc.field}: {exc}")], headers=headers)
 
+    app.router.route_class = OrjsonRoute  # the API's JSON bodies parsed with orjson (service/responses.py)
     _routes(app)
     from service.web import router as web_router  # the Chinese pages for applicants and policy staff
 

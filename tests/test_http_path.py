@@ -88,3 +88,44 @@ def test_the_fast_encoder_matches_the_standard_one_and_falls_back_for_what_it_re
 def test_compact_keeps_a_result_without_entries_as_it_is() -> None:
     assert compact({"verdict": "incomplete", "results": []}) == {"verdict": "incomplete", "results": [],
                                                                    "rules": {}}
+
+
+BODIES = [b'{"a": 1, "b": [1.5, -0.0, 1e-05, 12345678901234567890123]}', b'{"x": NaN, "y": Infinity}',
+          b'{"s": "\\ud800"}', '{"u": "中文"}'.encode("utf-16"), b'{"a": 1, "a": 2}', b'{"a": 1,}', b'{"a": ',
+          b'[1, 2', b'\xef\xbb\xbf{"bom": true}', b'"text"', b'{"n": 1E400}',
+          b'{"max": 9223372036854775807, "over": 9223372036854775808, "under": -9223372036854775809}',
+          b'{"f": 0.12345678901234567890123, "id": "1234567890123456789012"}']
+
+
+@pytest.mark.parametrize("body", BODIES, ids=range(len(BODIES)))
+def test_the_orjson_request_reads_every_body_as_starlette_does(body: bytes) -> None:
+    import asyncio
+
+    from starlette.requests import Request
+
+    from service.responses import OrjsonRequest
+
+    def read(cls: type[Request]) -> tuple[str, object]:
+        async def receive() -> dict[str, object]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        request = cls({"type": "http", "method": "POST", "headers": [], "path": "/", "query_string": b""}, receive)
+        try:
+            return "ok", asyncio.run(request.json())
+        except json.JSONDecodeError as exc:  # FastAPI turns exactly this into its 422 (with exc.pos)
+            return "error", (exc.msg, exc.pos)
+        except UnicodeDecodeError as exc:
+            return "unicode", exc.reason
+
+    fast, plain = read(OrjsonRequest), read(Request)
+    assert repr(fast) == repr(plain)  # repr: NaN equals itself as text
+
+
+def test_the_api_routes_parse_with_orjson_and_malformed_json_is_the_same_422(client: TestClient) -> None:
+    r = client.post("/v1/evaluate", content=b'{"regime": "shanghai-2026", "facts": {', headers={
+        "content-type": "application/json"})
+    assert r.status_code == 422
+    assert any(e["field"].startswith("body") for e in r.json()["errors"])
+    from service.responses import OrjsonRoute
+
+    assert any(isinstance(route, OrjsonRoute) and route.path == "/v1/evaluate" for route in client.app.routes)
