@@ -5,7 +5,7 @@ fresh processes), `evaluate` (in process, durable-rules and the reference evalua
 in turn, per regime), `compare`, `http` (the real server on loopback: /healthz and /v1/evaluate
 in one run, then /v1/evaluate on 2 workers — `regimes serve --workers 2`; with --pg-url also 1 and 2 workers
 with the decision log on PostgreSQL), `replay` (N distinct generated decisions logged,
-then replayed through the product's impact path; N = REGIMES_BENCH_DECISIONS, default 10,000),
+then replayed through the product's impact path; N = REGIMES_BENCH_DECISIONS, default 100,000),
 `peers` (six Shanghai 2026 rules on durable-rules, zen-engine and CEL). `--quick` runs everything
 briefly and writes bench/results-quick.json instead.
 
@@ -41,7 +41,7 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 QUICK_RESULTS = Path(__file__).resolve().parent / "results-quick.json"
 SECTIONS = ("load", "evaluate", "compare", "http", "replay", "peers")
 FAILED_RESULTS = Path(__file__).resolve().parent / "results-failed.json"
-DEFAULT_DECISIONS = 10_000
+DEFAULT_DECISIONS = 100_000  # the issue's figure: 100,000 distinct decisions
 EXPERTS = 10
 
 LOAD_SNIPPET = """

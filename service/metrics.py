@@ -13,7 +13,7 @@ tests may build many apps):
 | `regimes_decision_log_queue_depth` | gauge | decisions waiting for the log writer |
 | `regimes_engine_live_states` | gauge | evaluations holding a durable-rules state right now (0 when idle) |
 | `regimes_policy_info{regime,hash}` | gauge (1) | each regime served and its content hash |
-| `regimes_policy_revision` | gauge | the policy revision served, where the holder keeps one (`holder.revision`) |
+| `regimes_policy_revision` | gauge | the revision served: first 12 hex digits of `/healthz`'s `revision`, as a number |
 | `regimes_policy_loaded_timestamp_seconds` | gauge | when the set served was loaded |
 | `regimes_policy_reloads_total{outcome}` | counter | reloads (HTTP or SIGHUP): `applied` or `refused` |
 | `regimes_policy_refused_total` | counter | problems reported by refused reloads (one per file error) |
@@ -44,6 +44,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.backends import live_states
+from service.workers import revision
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 COMMIT_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0)
@@ -102,9 +103,9 @@ class Metrics:
             out["regimes_decision_log_queue_depth"] = float(depth)
         holder = getattr(app.state, "holder", None)
         if holder is not None:
-            revision = getattr(holder, "revision", None)
-            if isinstance(revision, int | float):
-                out["regimes_policy_revision"] = float(revision)
+            # /healthz's revision (hex) as a number: its first 12 hex digits, exact in a float; workers and hosts
+            # serving the same set report the same value
+            out["regimes_policy_revision"] = float(int(revision(holder.hashes())[:12], 16))
             loaded = getattr(holder, "loaded_at", None)
             if loaded is not None:
                 out["regimes_policy_loaded_timestamp_seconds"] = loaded.timestamp()
