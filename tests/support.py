@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +152,34 @@ def assert_cases_cover(regime_id: str, cases: list) -> None:
     for rule_id, rule in rules.items():
         want = set(needed(rule)) | ({"not_applicable"} if rule.when is not None else set())
         assert want <= seen.get(rule_id, set()), (rule_id, sorted(want - seen.get(rule_id, set())))
+
+
+@contextlib.contextmanager
+def pg_schema_url() -> Iterator[str]:
+    """The URL of a private, empty schema on the test PostgreSQL (REGIMES_TEST_PG_URL), dropped afterwards: each
+    test isolated and re-runnable. Skips without a server; in CI (CI=true) a missing server is a failure."""
+    import os
+    import uuid
+
+    import pytest
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from engine.audit.store import database_url
+
+    url = os.environ.get("REGIMES_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("CI=true but REGIMES_TEST_PG_URL is not set: the PostgreSQL tests must run in CI")
+        pytest.skip("REGIMES_TEST_PG_URL not set (run .ci/postgres.sh)")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url(url))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield make_url(database_url(url)).update_query_dict({"options": f"-csearch_path={schema}"}) \
+            .render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
+from support import pg_schema_url
 
 from engine.audit import replay
-from engine.audit.store import ERASED, LEGACY, Store, database_url, decisions, erase_personal, personal_paths
+from engine.audit.store import ERASED, LEGACY, Store, decisions, erase_personal, personal_paths
 from engine.cli import main as cli
 from engine.facts import load_facts_file
 from engine.registry import Registry
@@ -42,24 +40,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield s
         s.close()
         return
-    url = os.environ.get("REGIMES_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but REGIMES_TEST_PG_URL is not set")
-        pytest.skip("REGIMES_TEST_PG_URL not set (run .ci/postgres.sh)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(database_url(url))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    s = Store(make_url(database_url(url)).update_query_dict({"options": f"-csearch_path={schema}"})
-              .render_as_string(hide_password=False))
-    try:
-        yield s
-    finally:
-        s.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema_url() as url:
+        s = Store(url)
+        try:
+            yield s
+        finally:
+            s.close()
 
 
 def _facts(without_ids: bool = False) -> dict[str, Any]:

@@ -7,16 +7,11 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from support import pg_schema_url
 
-from engine.audit.store import database_url
 from service.hosts import libpq_url
 from service.testing import STAFF_TOKEN, TOKENS_SPEC, auth, copy_policies, tighten_title_rule
 from service.workers import revision
@@ -27,26 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_listener_connects_with_the_drivers_url() -> None:
     url = "postgresql+psycopg://u:p%40ss@db.example:5433/regimes?options=-csearch_path%3Dt1"
     assert libpq_url(url) == "postgresql://u:p%40ss@db.example:5433/regimes?options=-csearch_path%3Dt1"
-
-
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    url = os.environ.get("REGIMES_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but REGIMES_TEST_PG_URL is not set")
-        pytest.skip("REGIMES_TEST_PG_URL not set (run .ci/postgres.sh)")
-    schema = f"h_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(database_url(url))
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield make_url(database_url(url)).update_query_dict({"options": f"-csearch_path={schema}"}) \
-            .render_as_string(hide_password=False)
-    finally:
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 def _port() -> int:
@@ -86,9 +61,14 @@ def _wait(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_reload_on_one_host_reaches_another_host_on_the_same_postgresql(tmp_path: Path, pg_schema_url: str) -> None:
-    a = _start(tmp_path, "a", pg_schema_url)
-    b = _start(tmp_path, "b", pg_schema_url)
+def test_a_reload_on_one_host_reaches_another_host_on_the_same_postgresql(tmp_path: Path) -> None:
+    with pg_schema_url() as url:
+        _two_hosts(tmp_path, url)
+
+
+def _two_hosts(tmp_path: Path, url: str) -> None:
+    a = _start(tmp_path, "a", url)
+    b = _start(tmp_path, "b", url)
     try:
         for base, proc, _ in (a, b):
             _wait(lambda base=base, proc=proc: proc.poll() is None and _healthz(base), 60, f"{base} to start")

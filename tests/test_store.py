@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -17,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from support import pg_schema_url
 
 from engine.audit import migrations, replay
 from engine.audit.store import Store, database_url, safe_url
@@ -32,13 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 6, 15)
 
 
-def _pg_url() -> str | None:
-    url = os.environ.get("REGIMES_TEST_PG_URL")
-    if not url and os.environ.get("CI", "").lower() == "true":
-        pytest.fail("CI=true but REGIMES_TEST_PG_URL is not set: the store tests must run against PostgreSQL in CI")
-    return url
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "sqlite":
@@ -46,22 +38,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield s
         s.close()
         return
-    url = _pg_url()
-    if not url:
-        pytest.skip("REGIMES_TEST_PG_URL not set (run .ci/postgres.sh)")
-    schema = f"t_{uuid.uuid4().hex[:12]}"  # a private schema per test: isolated and re-runnable
-    admin = create_engine(database_url(url))
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    s = Store(make_url(database_url(url)).update_query_dict({"options": f"-csearch_path={schema}"})
-              .render_as_string(hide_password=False))
-    try:
-        yield s
-    finally:
-        s.close()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema_url() as url:
+        s = Store(url)
+        try:
+            yield s
+        finally:
+            s.close()
 
 
 @pytest.fixture(scope="module")
