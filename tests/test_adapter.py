@@ -187,3 +187,38 @@ def test_many_rules_firing_on_one_fact_abort_the_engine_so_the_adapter_refuses_t
     with pytest.raises(CompileError, match=r"test-2026/r60.*规则数至此达到 61"):
         compile_ruleset(regime(*many))
     compile_ruleset(regime(*many[:60]))  # 60 is within the guard
+
+
+def _flaky_create(fail_times: int, message: str):
+    real = durable_adapter._dre.create_ruleset
+    calls = {"n": 0}
+
+    def create(name, text):
+        calls["n"] += 1
+        if calls["n"] <= fail_times:
+            raise Exception(message)
+        return real(name, text)
+
+    return create, calls
+
+
+def test_a_transient_parse_error_of_create_ruleset_is_retried(monkeypatch):
+    # seen once in a full test run: "error code: 102" for a definition that compiled at every other try
+    create, calls = _flaky_create(1, "Could not create ruleset, error code: 102")
+    monkeypatch.setattr(durable_adapter._dre, "create_ruleset", create)
+    reg = regime(rule("retry", "check: {field: budget.requested_support_wan, le: 7.25}"))
+    assert outcomes(reg, {"project": {"budget": {"requested_support_wan": 7}}}) == [("retry", "pass")]
+    assert calls["n"] == 2
+
+
+def test_a_parse_error_that_persists_is_a_compile_error_and_other_codes_are_not_retried(monkeypatch):
+    create, calls = _flaky_create(99, "Could not create ruleset, error code: 102")
+    monkeypatch.setattr(durable_adapter._dre, "create_ruleset", create)
+    with pytest.raises(CompileError):
+        compile_ruleset(regime(rule("stuck", "check: {field: budget.requested_support_wan, le: 7.5}")))
+    assert calls["n"] >= durable_adapter.CREATE_ATTEMPTS
+    create, calls = _flaky_create(99, "Could not create ruleset, error code: 113")
+    monkeypatch.setattr(durable_adapter._dre, "create_ruleset", create)
+    with pytest.raises(CompileError):
+        compile_ruleset(regime(rule("nested", "check: {field: budget.requested_support_wan, le: 7.75}")))
+    assert calls["n"] == 1 + 1  # one try for the whole ruleset, then _culprit's first trial: no retries
