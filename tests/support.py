@@ -7,7 +7,7 @@ import copy
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +183,52 @@ def pg_schema_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now, for a server a test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Poll `check` until it returns something truthy (a refused connection counts as not yet); the deadline
+    only bounds the wait, it asserts nothing about speed."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = check()
+            if value:
+                return value
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def open_store(kind: str, tmp_path: Path) -> Iterator[Any]:
+    """A fresh decision log: SQLite in `tmp_path`, or ("postgresql") a private schema on the test server."""
+    from engine.audit.store import Store
+
+    if kind == "sqlite":
+        store = Store(f"sqlite:///{tmp_path / 'log.db'}")
+        try:
+            yield store
+        finally:
+            store.close()
+        return
+    with pg_schema_url() as url:
+        store = Store(url)
+        try:
+            yield store
+        finally:
+            store.close()

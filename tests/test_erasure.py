@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
-from support import pg_schema_url
+from support import open_store
 
 from engine.audit import replay
 from engine.audit.store import ERASED, LEGACY, Store, decisions, erase_personal, personal_paths
@@ -35,17 +35,8 @@ def registry() -> Registry:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'log.db'}")
+    with open_store(request.param, tmp_path) as s:
         yield s
-        s.close()
-        return
-    with pg_schema_url() as url:
-        s = Store(url)
-        try:
-            yield s
-        finally:
-            s.close()
 
 
 def _facts(without_ids: bool = False) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
-from support import pg_schema_url
+from support import free_port, pg_schema_url, wait_until
 
 from service.hosts import libpq_url
 from service.testing import STAFF_TOKEN, TOKENS_SPEC, auth, copy_policies, tighten_title_rule
@@ -24,17 +24,9 @@ def test_the_listener_connects_with_the_drivers_url() -> None:
     assert libpq_url(url) == "postgresql://u:p%40ss@db.example:5433/regimes?options=-csearch_path%3Dt1"
 
 
-def _port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _start(tmp: Path, name: str, db_url: str) -> tuple[str, subprocess.Popen[bytes], Path]:
     root = copy_policies(tmp / name / "policies")
-    port = _port()
+    port = free_port()
     env = {**os.environ, "REGIMES_POLICIES": str(root), "REGIMES_DATABASE_URL": db_url, "REGIMES_TOKENS": TOKENS_SPEC,
            "REGIMES_RATE_LIMIT": "0"}
     log = (tmp / name / "server.log").open("wb")
@@ -51,16 +43,6 @@ def _healthz(base: str) -> dict | None:
     return r.json() if r.status_code == 200 else None
 
 
-def _wait(check, timeout: float, what: str):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_a_reload_on_one_host_reaches_another_host_on_the_same_postgresql(tmp_path: Path) -> None:
     with pg_schema_url() as url:
         _two_hosts(tmp_path, url)
@@ -71,7 +53,7 @@ def _two_hosts(tmp_path: Path, url: str) -> None:
     b = _start(tmp_path, "b", url)
     try:
         for base, proc, _ in (a, b):
-            _wait(lambda base=base, proc=proc: proc.poll() is None and _healthz(base), 60, f"{base} to start")
+            wait_until(lambda base=base, proc=proc: proc.poll() is None and _healthz(base), 60, f"{base} to start")
         old = _healthz(b[0])["revision"]  # type: ignore[index]
         assert _healthz(a[0])["revision"] == old  # type: ignore[index]
         time.sleep(1.5)  # both listeners are in place (they LISTEN right after start)
@@ -86,7 +68,7 @@ def _two_hosts(tmp_path: Path, url: str) -> None:
         new = revision(answer.json()["regimes"])
         assert new != old
         # host b was never asked: it hears the announcement and re-reads its own files
-        _wait(lambda: (_healthz(b[0]) or {}).get("revision") == new, 60, "host b to serve the new revision")
+        wait_until(lambda: (_healthz(b[0]) or {}).get("revision") == new, 60, "host b to serve the new revision")
         assert (_healthz(b[0]) or {}).get("last_reload", {}).get("ok") is True
     finally:
         for _, proc, _ in (a, b):

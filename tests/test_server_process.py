@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from support import free_port, wait_until
 
 from engine.audit.store import Store
 from engine.facts import load_facts_file
@@ -24,32 +24,13 @@ COMPLIANT = load_facts_file(ROOT / "examples" / "liaoning-2026" / "compliant.yam
 START_TIMEOUT = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _until(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll `check` until it returns something truthy; the deadline only bounds the wait, it asserts nothing."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = check()
-            if value:
-                return value
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[httpx.Client, subprocess.Popen, Path, str]]:
     root = copy_policies(tmp_path / "policies")
     url = f"sqlite:///{tmp_path / 'decisions.db'}"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "REGIMES_POLICIES": str(root), "REGIMES_DATABASE_URL": url, "REGIMES_TOKENS": TOKENS_SPEC}
     log = (tmp_path / "server.log").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -60,7 +41,7 @@ def server(tmp_path: Path) -> Iterator[tuple[httpx.Client, subprocess.Popen, Pat
                 assert proc.poll() is None, (tmp_path / "server.log").read_text(errors="replace")
                 return client.get("/healthz").status_code == 200
 
-            _until(up, START_TIMEOUT, "the server to answer /healthz")
+            wait_until(up, START_TIMEOUT, "the server to answer /healthz")
             yield client, proc, root, url
     finally:
         if proc.poll() is None:
@@ -104,7 +85,7 @@ def test_real_server_round_trip(server: tuple[httpx.Client, subprocess.Popen, Pa
     path = liaoning_file(root)
     path.write_text(path.read_text(encoding="utf-8").replace("version: 9.0.0", "version: 9.0.1", 1), encoding="utf-8")
     proc.send_signal(signal.SIGHUP)
-    hupped = _until(lambda: (h := client.get("/healthz").json()["regimes"]["liaoning-2026"]) != edited_hash and h,
+    hupped = wait_until(lambda: (h := client.get("/healthz").json()["regimes"]["liaoning-2026"]) != edited_hash and h,
                     START_TIMEOUT, "SIGHUP to reload the edited policy")
     assert hupped != original["regime"]["hash"]
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
-from support import pg_schema_url
+from support import open_store
 
 from engine.audit import migrations, replay
 from engine.audit.store import Store, database_url, safe_url
@@ -33,17 +33,8 @@ AS_OF = dt.date(2026, 6, 15)
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'log.db'}")
+    with open_store(request.param, tmp_path) as s:
         yield s
-        s.close()
-        return
-    with pg_schema_url() as url:
-        s = Store(url)
-        try:
-            yield s
-        finally:
-            s.close()
 
 
 @pytest.fixture(scope="module")

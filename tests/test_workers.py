@@ -8,13 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from support import free_port, wait_until
 
 from service.testing import STAFF_TOKEN, TOKENS_SPEC, auth, copy_policies, tighten_title_rule
 from service.workers import bind_socket, revision
@@ -23,25 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _until(check: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll `check` until it returns something truthy; the deadline only bounds the wait."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = check()
-            if value:
-                return value
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def _children(pid: int) -> set[int]:
@@ -93,7 +74,7 @@ def test_worker_socket_sets_tcp_nodelay_on_accepted_connections() -> None:
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
     root = copy_policies(tmp_path / "policies")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "REGIMES_POLICIES": str(root), "REGIMES_DATABASE_URL": f"sqlite:///{tmp_path / 'd.db'}",
            "REGIMES_TOKENS": TOKENS_SPEC, "REGIMES_RATE_LIMIT": "0"}
     log_path = tmp_path / "server.log"
@@ -107,7 +88,7 @@ def two_workers(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], 
             assert proc.poll() is None, log_path.read_text(errors="replace")
             return len({_fresh_healthz(base)["pid"] for _ in range(20)}) == 2
 
-        _until(both_up, START_TIMEOUT, "both workers to answer /healthz")
+        wait_until(both_up, START_TIMEOUT, "both workers to answer /healthz")
         yield base, proc, root
         workers = _children(proc.pid)
         proc.send_signal(signal.SIGTERM)  # the supervisor stops its workers and exits
@@ -144,9 +125,9 @@ def test_reload_reaches_every_worker_and_a_killed_worker_comes_back(
     # kill -9 one worker: the supervisor starts another, which serves the current files
     victim = min(workers)
     os.kill(victim, signal.SIGKILL)
-    replacement = _until(lambda: (_children(proc.pid) - workers) or None, START_TIMEOUT, "a replacement worker")
+    replacement = wait_until(lambda: (_children(proc.pid) - workers) or None, START_TIMEOUT, "a replacement worker")
     (fresh_pid,) = replacement
-    answered = _until(lambda: next((h for h in (_fresh_healthz(base) for _ in range(10)) if h["pid"] == fresh_pid),
+    answered = wait_until(lambda: next((h for h in (_fresh_healthz(base) for _ in range(10)) if h["pid"] == fresh_pid),
                                    None), START_TIMEOUT, "the replacement worker to answer")
     assert answered["revision"] == new
     assert {_fresh_healthz(base)["revision"] for _ in range(20)} == {new}
@@ -163,4 +144,4 @@ def test_sighup_to_the_supervisor_reloads_every_worker(two_workers: tuple[str, s
         seen = [_fresh_healthz(base) for _ in range(20)]
         return {h["pid"] for h in seen} == workers and before not in {h["revision"] for h in seen}
 
-    _until(all_new, START_TIMEOUT, "every worker to serve the edited policy after SIGHUP")
+    wait_until(all_new, START_TIMEOUT, "every worker to serve the edited policy after SIGHUP")
