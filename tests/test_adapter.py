@@ -89,6 +89,43 @@ def test_a_threshold_python_writes_with_an_exponent_compiles_and_compares(value,
     assert outcomes(reg, {"project": {"budget": {"requested_support_wan": value}}}) == [("tiny", expected)]
 
 
+@pytest.mark.parametrize(("value", "expected"), [(1.5e-7, "pass"), (5e-324, "pass"), (9.99, "pass"), (10, "pass"),
+                                               (10.01, "fail"), (1e16, "fail"), (1.5e22, "fail"), (2**70, "fail")])
+def test_fact_numbers_are_read_whichever_writer_writes_them(value, expected):
+    # orjson writes 1.5e-7 and 5e-324 with an exponent, 1e16 as 1e+16; 2**70 it refuses (json.dumps writes it)
+    reg = regime(rule("cap", "check: {field: budget.requested_support_wan, le: 10}"))
+    assert outcomes(reg, {"project": {"budget": {"requested_support_wan": value}}}) == [("cap", expected)]
+
+
+def test_facts_text_is_compact_json_and_nan_is_refused():
+    import json
+
+    from engine.errors import EngineError
+
+    facts = [{"id": "1", "kind": "project", "v": {"name": "null 项目", "n": 1e-05, "big": 2**70}}]
+    text = durable_adapter._engine_json(facts)  # "null" and 2**70 send it to json.dumps: same compact text
+    assert text == json.dumps(facts, ensure_ascii=False, separators=(",", ":")).replace("1e-05", "1.0e-05")
+    assert durable_adapter._engine_json([{"id": "1", "v": {"x": 5e-324}}]) == '[{"id":"1","v":{"x":5.0e-324}}]'
+    for bad in (float("nan"), float("inf"), -float("inf")):  # orjson would write null: refused, never read as absent
+        with pytest.raises(EngineError, match="非有限数值"):
+            durable_adapter._engine_json([{"id": "1", "v": {"x": bad}}])
+
+
+def test_every_fired_action_of_the_examples_takes_the_fast_path(monkeypatch):
+    """The engine echoes each fact's text: run() reads the rule and the fact id from its front. A change in how
+    the facts are written must keep that form, or every action falls back to a full JSON parse (≈ 2× slower)."""
+    from support import example, registry
+
+    slow: list[str] = []
+    real = durable_adapter._fired
+    monkeypatch.setattr(durable_adapter, "_fired", lambda text: slow.append(text) or real(text))
+    reg = registry()
+    for rid in sorted(reg.regimes):
+        for name in ("compliant", "flawed"):
+            assert evaluate(reg.get(rid), example(rid, name))["results"]
+    assert slow == []
+
+
 def test_too_many_conditions_is_refused_naming_the_rule():
     many = "\n".join(f"    - {{field: sessions, ne: {i}}}" for i in range(70))
     reg = regime(rule("huge", "check:\n  all:\n" + many))

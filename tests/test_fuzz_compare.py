@@ -70,8 +70,8 @@ real = durable._engine_json  # the adapter's facts-to-engine text (AttributeErro
 def unreadable(facts):
     # a number the engine cannot parse, in the first subject fact (after the guard fact)
     text = real(facts)
-    at = text.index('"kind": "expert"')
-    return text[:at] + '"x": 1e5, ' + text[at:]
+    at = text.index('"kind":"expert"')
+    return text[:at] + '"x":1e5,' + text[at:]
 
 durable._engine_json = unreadable
 try:
