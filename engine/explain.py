@@ -361,20 +361,40 @@ def build_result(regime: Regime, instances: list[Instance], absent_lists: dict[s
     return out
 
 
-def outcome_digest(regime: Regime, instances: list[Instance], absent_lists: dict[str, str],
-                   outcomes: dict[tuple[int, int], str], query: Query) -> tuple[str, list[tuple[str, str, str]]]:
-    """The verdict and the (rule, subject_id, outcome) of every entry of `build_result`, in its order, without
-    rendering a message: enough to tell whether a replay changed anything (batch replay, bench/replay.py)."""
-    rows: list[tuple[str, str, str]] = []
+# One letter per result entry in the decision log's compact record (engine/audit/store.py, record_format 2)
+OUTCOME_CODES = {"pass": "p", "fail": "f", "missing": "m", "not_applicable": "n", "pending": "d"}
+
+
+def outcome_codes(regime: Regime, instances: list[Instance], absent_lists: dict[str, str],
+                  outcomes: dict[tuple[int, int], str], query: Query) -> tuple[str, dict[str, dict[str, str]]]:
+    """The verdict and `{kind: {local rule id: letters}}` of `build_result`'s entries (OUTCOME_CODES, one letter
+    per entry in its order), without rendering a message: what batch replay compares with the logged record.
+    Equal to `store.outcome_codes` of the full result (tests/test_replay_parallel.py); a rule without entries
+    has no letters."""
+    by_kind: dict[str, list[Instance]] = {}
+    for inst in instances:
+        by_kind.setdefault(inst.kind, []).append(inst)
+    codes: dict[str, dict[str, str]] = {}
     hard: set[str] = set()  # the outcomes of hard requirements: all verdict() reads (it runs per logged decision)
-    for rule, inst, subject_id, outcome in _walk(regime, instances, absent_lists, outcomes, query.judges):
-        if rule.due is not None and inst is not None:
-            outcome = _due_outcome(rule, inst, outcome, query)[0]
-        rows.append((rule.id, subject_id, outcome))
+    letter = OUTCOME_CODES
+    for n, rule in enumerate(regime.rules):
+        if not query.judges(rule):
+            continue
+        kind = rule.instance_kind
+        if kind in absent_lists:
+            found = ["missing"]
+        else:
+            insts = by_kind.get(kind, ())
+            found = [outcomes.get((n, inst.key), "missing") for inst in insts]
+            if rule.due is not None:
+                found = [_due_outcome(rule, inst, o, query)[0] for inst, o in zip(insts, found, strict=True)]
+        if not found:
+            continue
         if rule.kind == "requirement" and rule.severity == "error":
-            hard.add(outcome)
+            hard.update(found)
+        codes.setdefault(kind, {})[rule.id.split("/", 1)[-1]] = "".join([letter[o] for o in found])
     if "fail" in hard:
-        return "ineligible", rows
+        return "ineligible", codes
     if query.missing_subjects or "missing" in hard or "pass" not in hard:
-        return "incomplete", rows
-    return "eligible", rows
+        return "incomplete", codes
+    return "eligible", codes

@@ -8,6 +8,7 @@ what the plain way finds: rebuild every logged result and compare it rule by rul
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,12 +149,14 @@ def test_outcomes_only_agree_with_the_full_result_for_every_example_judgement_an
     for rid, regime in registry.regimes.items():
         for path in sorted((root / rid).glob("*.yaml")):
             facts = load_facts_file(path)
-            for judge in regime.judgements:
-                for stage in ("application", "closing"):
-                    for day in (dt.date(2026, 1, 15), dt.date(2026, 12, 31)):
-                        full = evaluate(regime, facts, day, stage=stage, judge=judge)
-                        verdict, codes = outcomes_under(regime, facts, day, stage, judge)
-                        assert (verdict, codes) == (full["verdict"], compact_record(regime, full)["outcomes"]), \
-                            (rid, path.name, judge, stage, day)
-                        verdicts.add(verdict)
+            # as given, with an empty team (rules over experts have no entries), without the project (absent subject)
+            variants = (facts, {**facts, "experts": []}, {k: v for k, v in facts.items() if k != "project"})
+            for n, judge, stage, day in itertools.product(range(len(variants)), regime.judgements,
+                                                          ("application", "closing"),
+                                                          (dt.date(2026, 1, 15), dt.date(2026, 12, 31))):
+                full = evaluate(regime, variants[n], day, stage=stage, judge=judge)
+                verdict, codes = outcomes_under(regime, variants[n], day, stage, judge)
+                assert (verdict, codes) == (full["verdict"], compact_record(regime, full)["outcomes"]), \
+                    (rid, path.name, n, judge, stage, day)
+                verdicts.add(verdict)
     assert verdicts == {"eligible", "ineligible", "incomplete"}

@@ -35,18 +35,16 @@ from engine.audit.store import (
     canonical_json,
     compact_record,
     decisions,
-    outcome_codes,
     outcome_digest,
     register_full_result,
     result_digest,
-    rule_kinds,
     search_keys,
 )
 from engine.backends import get_backend
 from engine.errors import QueryError
 from engine.evaluate import evaluate, subject_instances
 from engine.explain import Query
-from engine.explain import outcome_digest as outcomes_only
+from engine.explain import outcome_codes as outcomes_only
 from engine.policy.model import Regime
 from engine.policy.validate import PolicyError, load_regime_text
 from engine.registry import Registry
@@ -299,8 +297,7 @@ def outcomes_under(regime: Regime, facts: dict[str, Any], as_of: dt.date, stage:
     a message: what batch replay compares. QueryError as `evaluate`."""
     query = Query.make(regime, facts, stage, judge, as_of)
     instances, absent = subject_instances(regime, facts, query.subjects)
-    verdict, rows = outcomes_only(regime, instances, absent, get_backend(engine).run(regime, instances), query)
-    return verdict, outcome_codes(((rule_id, outcome) for rule_id, _, outcome in rows), rule_kinds(regime))
+    return outcomes_only(regime, instances, absent, get_backend(engine).run(regime, instances), query)
 
 
 def _row_tuple(row: Any) -> tuple[Any, ...]:

@@ -59,6 +59,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from engine.audit.migrations import migrate
+from engine.explain import OUTCOME_CODES
 from engine.facts import facts_schema
 from engine.policy.model import Regime
 from engine.settings import settings
@@ -163,7 +164,6 @@ def search_keys(region: str, facts: dict[str, Any], result: dict[str, Any]) -> d
 # ---------------------------------------------------------------- the compact record (record_format 2)
 
 LEGACY, COMPACT = 1, 2  # record_format: the full result / the compact record
-OUTCOME_CODES = {"pass": "p", "fail": "f", "missing": "m", "not_applicable": "n", "pending": "d"}
 CODE_OUTCOMES = {code: outcome for outcome, code in OUTCOME_CODES.items()}
 # replay.NOTHING_TO_FIX (pass, not_applicable; an absent rule is simply not in the record): masked out of the
 # digest, so a candidate that only adds a passing rule, or turns a pass into not_applicable, digests the same
