@@ -50,7 +50,7 @@ from typing import Any
 from engine.compare.core import compare
 from engine.errors import EngineError, QueryError
 from engine.evaluate import evaluate
-from engine.facts import facts_schema, validate_facts
+from engine.facts import facts_schema, resolve_ref, validate_facts
 from engine.policy.model import JUDGEMENTS, STAGES
 from engine.registry import Registry
 
@@ -72,12 +72,7 @@ FIELD_NAMES = ["x", "sid", "id", "$s", "kind", "项目", "", "__proto__", "v", "
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = SCHEMA
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
+    return resolve_ref(node, SCHEMA)  # type: ignore[no-any-return]
 
 
 def mined_constants(registry: Registry) -> tuple[list[Any], list[str]]:

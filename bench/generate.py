@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench.workload import AS_OF, example_facts
-from engine.facts import facts_schema, validate_facts
+from engine.facts import facts_schema, resolve_ref, validate_facts
 
 STAGES = ("application", "application", "application", "filing", "implementation", "closing", "closing")
 CHANGE_EVERY = 6  # about one fact in this many is changed
@@ -44,11 +44,7 @@ def _schema() -> dict[str, Any]:
 
 
 def _resolve(node: Any) -> dict[str, Any]:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = _schema()
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    node = resolve_ref(node, _schema())
     return node if isinstance(node, dict) else {}
 
 

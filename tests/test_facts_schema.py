@@ -483,3 +483,16 @@ def test_facts_error_str_joins_messages():
     err = FactsError(["a: 一", "b: 二"])
     assert err.errors == ["a: 一", "b: 二"]
     assert str(err) == "a: 一\nb: 二"
+
+
+def test_resolve_ref_follows_chains_keeps_own_keywords_and_stops_on_a_cycle():
+    from engine.facts import resolve_ref
+
+    schema = {"$defs": {"a": {"$ref": "#/$defs/b", "title": "A"}, "b": {"type": "string", "title": "B"},
+                        "loop": {"$ref": "#/$defs/loop"}}}
+    assert resolve_ref({"$ref": "#/$defs/a", "description": "d"}, schema) == \
+        {"type": "string", "title": "A", "description": "d"}
+    assert resolve_ref({"$ref": "#/$defs/loop"}, schema) == {"$ref": "#/$defs/loop"}  # 20 steps, then as it is
+    assert resolve_ref([1], schema) == [1] and resolve_ref({"type": "x"}, schema) == {"type": "x"}
+    expert = resolve_ref(resolve_ref({"$ref": "#/properties/experts"})["items"])  # the facts schema by default
+    assert "name" in expert["properties"]

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from engine.evaluate import evaluate
-from engine.facts import FactsError, facts_schema, load_facts_file, load_facts_text
+from engine.facts import FactsError, facts_schema, load_facts_file, load_facts_text, resolve_ref
 from engine.registry import Registry
 from service.testing import make_test_app
 
@@ -57,12 +57,7 @@ REGIME_OF = {name: name.split("/")[0] for name in EXAMPLE_FACTS}
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        target: Any = SCHEMA
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node
+    return resolve_ref(node, SCHEMA)  # type: ignore[no-any-return]
 
 
 def _schema_paths(node: dict[str, Any], prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:

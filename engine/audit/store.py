@@ -60,7 +60,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from engine.audit.migrations import migrate
 from engine.explain import OUTCOME_CODES
-from engine.facts import facts_schema
+from engine.facts import facts_schema, resolve_ref
 from engine.policy.model import Regime
 from engine.settings import settings
 
@@ -239,18 +239,8 @@ def personal_paths() -> tuple[tuple[str, ...], ...]:
     schema = facts_schema()
     found: list[tuple[str, ...]] = []
 
-    def resolve(node: Any) -> Any:
-        for _ in range(20):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/")):
-                break
-            target: Any = schema
-            for part in node["$ref"][2:].split("/"):
-                target = target[part]
-            node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        return node
-
     def walk(node: Any, path: tuple[str, ...], depth: int) -> None:
-        node = resolve(node)
+        node = resolve_ref(node, schema)
         if not isinstance(node, dict) or depth > 12:
             return
         if node.get("format") == PERSONAL_FORMAT:

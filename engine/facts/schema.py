@@ -83,6 +83,21 @@ def facts_schema() -> dict[str, Any]:
     return copy.deepcopy(_schema())
 
 
+def resolve_ref(node: Any, schema: dict[str, Any] | None = None) -> Any:
+    """`node` with its local `$ref` (`#/$defs/…`, followed through chains) replaced by the target, the node's own
+    keywords kept on top. `schema` defaults to the facts schema; anything else is returned as it is."""
+    root = schema if schema is not None else _schema()
+    for _ in range(20):  # a cycle of references ends here instead of looping
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not (isinstance(ref, str) and ref.startswith("#/")):
+            break
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
 def validate_facts(data: object) -> list[str]:
     """Chinese messages for everything wrong with `data`; empty when it is a valid facts document.
 
