@@ -126,6 +126,43 @@ def test_every_fired_action_of_the_examples_takes_the_fast_path(monkeypatch):
     assert slow == []
 
 
+BLANK_FORM = regime(
+    rule("name", "check: {provided: name}"),
+    rule("locations", "check: {provided: locations}"),
+    rule("some-location", "check: {field: locations, min_count: 1}"),
+    rule("province", "check: {every: locations, check: {provided: province}}"),
+    rule("named-x", "check: {field: name, eq: x}"),
+    rule("if-named", "when: {exists: name}\ncheck: {field: sessions, ge: 1}"),
+)
+
+
+@pytest.mark.parametrize("engine", ["durable", "reference"])
+@pytest.mark.parametrize(("project", "expected"), [
+    ({"name": "x", "locations": [{"province": "上海"}], "sessions": 1},
+     {"name": "pass", "locations": "pass", "some-location": "pass", "province": "pass", "named-x": "pass",
+      "if-named": "pass"}),
+    ({"name": "y", "locations": [{"province": "上海"}, {"province": "江苏"}], "sessions": 0},
+     {"name": "pass", "locations": "pass", "some-location": "pass", "province": "pass", "named-x": "fail",
+      "if-named": "fail"}),
+    # a blank form: blank text is absent for every condition; an empty list is an answer ("none")
+    ({"name": "", "locations": [], "sessions": 0},
+     {"name": "missing", "locations": "pass", "some-location": "fail", "province": "pass", "named-x": "missing",
+      "if-named": "not_applicable"}),
+    ({"name": "  \u3000\t", "locations": [{"province": " "}, {"province": "上海"}]},
+     {"name": "missing", "locations": "pass", "some-location": "pass", "province": "missing", "named-x": "missing",
+      "if-named": "not_applicable"}),
+    ({}, {"name": "missing", "locations": "missing", "some-location": "missing", "province": "missing",
+          "named-x": "missing", "if-named": "not_applicable"}),
+])
+def test_blank_text_is_not_provided_and_both_backends_agree(engine, project, expected):
+    result = evaluate(BLANK_FORM, {"project": project}, engine=engine)
+    got = {r["rule"].split("/")[1]: r["outcome"] for r in result["results"]}
+    assert got == expected
+    named = {r["rule"].split("/")[1]: r.get("missing") for r in result["results"] if r["outcome"] == "missing"}
+    if "name" in named:
+        assert named["name"] == ["project.name"]  # the blank field is named, as if it had not been given
+
+
 def test_too_many_conditions_is_refused_naming_the_rule():
     many = "\n".join(f"    - {{field: sessions, ne: {i}}}" for i in range(70))
     reg = regime(rule("huge", "check:\n  all:\n" + many))

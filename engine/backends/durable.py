@@ -153,6 +153,7 @@ class _Translator:
         if isinstance(c, Exists):
             if not want and not c.strict:
                 return {"kind": NEVER_KIND}  # `provided` is never definitely false: absent means missing
+            # blank text never reaches the engine (engine_fact leaves it out, as get_path reads it as absent)
             return self.leaf({"$ex" if want else "$nex": {self.ref(c.field, item): 1}})
         if isinstance(c, Contains):
             key = self.ref(c.field, item)
@@ -365,7 +366,7 @@ class CompiledRuleset:
         value: Any
         for path, head, conv in proj.paths:
             value = data.get(head) if path is None else get_path(data, path)
-            if value is None:
+            if value is None or (value.__class__ is str and (not value or value.isspace())):  # as get_path
                 continue
             if conv == _DATE:
                 value = dt.date.fromisoformat(value).toordinal()

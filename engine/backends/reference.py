@@ -150,7 +150,7 @@ def truth(cond: Cond, data: Any) -> Truth:
             inner = truth(cond.item, data)
             return None if inner is None else not inner
         case Exists():
-            present = get_path(data, cond.field.path) is not None
+            present = get_path(data, cond.field.path) is not None  # blank text reads as absent (get_path)
             return True if present else (False if cond.strict else None)  # `provided`: absent is unknown
         case Cmp():
             left = _value(cond.left, data)

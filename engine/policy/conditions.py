@@ -2,7 +2,9 @@
 
 The tree (IR) is what both evaluators read. `exists: p` is two-valued (absent is false,
 for `when`); `provided: p` is true when present and unknown when absent, so a required
-fact that was not given comes out `missing`, naming it, rather than `fail`. Operators that are sugar (`ne`, `not_in`,
+fact that was not given comes out `missing`, naming it, rather than `fail`. Blank text counts as absent for
+every condition (`get_path`); an empty list is an answer ("none"), so a form row that needs at least one
+item says `min_count: 1`. Operators that are sugar (`ne`, `not_in`,
 `contains_all`, `max_length`, `none`, ...) are lowered here to a handful of node kinds,
 so each evaluator only implements: All, Any, Not, Exists, Cmp, Contains, Quant.
 `count`/`share` over a list of objects are numeric fields (Field.fn "count_where"/"share_where" with a
@@ -155,11 +157,15 @@ def fields_of(cond: Cond) -> list[tuple[Field, tuple[str, ...] | None]]:
 
 
 def get_path(data: Any, path: tuple[str, ...]) -> Any:
-    """The value at a field path of a facts instance, or None where any step is absent."""
+    """The value at a field path of a facts instance, or None where any step is absent. Text that is empty or
+    only whitespace counts as absent: a blank form field was not filled in, so every rule reading it is
+    `missing` (naming it), never passed on nothing."""
     for part in path:
         if not isinstance(data, dict):
             return None
         data = data.get(part)
+    if isinstance(data, str) and (not data or data.isspace()):
+        return None
     return data
 
 
