@@ -231,6 +231,29 @@
     那么规则 "application-form" 的结果为 "missing"
     并且缺少事实 "project.budget.sources"
 
+  场景: 申请表未列参与服务的专家，材料不全（通知三、1 组建专家团队；附件1 参与服务专家人数）
+    假如阶段为 "application"
+    并且删除 "experts"
+    当判定
+    那么规则 "application-form" 的结果为 "missing"
+    并且缺少事实 "experts"
+    并且结论为 "incomplete"
+
+  场景: 申请表参与服务专家人数为0，不符合条件（通知三、1 组建专家团队）
+    假如阶段为 "application"
+    并且 "experts" 为 []
+    当判定
+    那么规则 "application-form" 的结果为 "fail"
+    并且规则 "application-form" 的说明包含 "参与服务专家人数：0"
+    并且结论为 "ineligible"
+
+  场景: 申请表列出3名参与服务的专家（附件1 参与服务专家人数）
+    假如阶段为 "application"
+    当判定
+    那么规则 "application-form" 的结果为 "pass"
+    并且规则 "application-form" 的说明包含 "参与服务专家人数：3"
+    并且规则 "expert-title" 对 "E3" 的结果为 "pass"
+
   场景: 申请表一个服务单位也未列出，不符合条件（附件1、附件2 服务地区/单位）
     假如 "project.served_units" 为 []
     当判定
@@ -474,6 +497,35 @@
     并且结论为 "ineligible"
 
   场景: 未邀请境外专家，不涉及外事审批（第二十三条）
+    当判定
+    那么规则 "foreign-experts-approval" 的结果为 "not_applicable"
+
+  场景: 项目一栏填“否”但专家名单中有境外专家，审批未填即材料不全（第二十三条）
+    假如阶段为 "implementation"
+    并且基准日期为 "2026-07-25"
+    并且 "project.plan_filed_on" 为 2026-07-08
+    并且 "experts[1].foreign" 为 true
+    当判定
+    那么规则 "foreign-experts-approval" 的结果为 "missing"
+    并且缺少事实 "project.foreign_affairs_approved"
+    并且结论为 "incomplete"
+
+  场景: 专家名单中的境外专家未履行外事审批，不符合条件（第二十三条）
+    假如 "experts[1].foreign" 为 true
+    并且 "project.foreign_affairs_approved" 为 false
+    当判定
+    那么规则 "foreign-experts-approval" 的结果为 "fail"
+    并且结论为 "ineligible"
+
+  场景: 专家名单中的境外专家已履行外事审批，符合条件（第二十三条）
+    假如 "experts[1].foreign" 为 true
+    并且 "project.foreign_affairs_approved" 为 true
+    当判定
+    那么规则 "foreign-experts-approval" 的结果为 "pass"
+
+  场景: 专家名单中没有境外专家，不涉及外事审批（第二十三条）
+    假如 "experts[0].foreign" 为 false
+    并且 "experts[1].foreign" 为 false
     当判定
     那么规则 "foreign-experts-approval" 的结果为 "not_applicable"
 

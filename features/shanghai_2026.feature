@@ -29,12 +29,31 @@
     并且规则 "problems-per-session" 未判定（属于以后的阶段）
     并且规则 "title-evaluation-credit" 未判定（属于以后的阶段）
 
-  场景: 上海2026 实施阶段才判定累计服务时长，未填即材料不全
+  场景: 上海2026 累计服务时长是全程总数，实施中途不判定（二、服务团累计服务时长不少于5天）
     假如阶段为 "implementation"
+    并且基准日期为 "2026-06-03"
+    并且 "project.cumulative_service_days" 为 4
+    当判定
+    那么规则 "cumulative-days" 未判定（属于以后的阶段）
+    并且规则 "problems-per-session" 的结果为 "pass"
+    并且结论为 "eligible"
+
+  场景: 上海2026 结项时才判定累计服务时长，未填即材料不全
+    假如阶段为 "closing"
     并且删除 "project.cumulative_service_days"
     当判定
-    那么缺少事实 "project.cumulative_service_days"
+    那么规则 "cumulative-days" 的结果为 "missing"
+    并且缺少事实 "project.cumulative_service_days"
     并且结论为 "incomplete"
+
+  场景: 上海2026 结项时累计只服务4天，不符合条件（二、服务团累计服务时长不少于5天）
+    假如阶段为 "closing"
+    并且基准日期为 "2026-11-27"
+    并且 "project.completed_on" 为 2026-11-15
+    并且 "project.cumulative_service_days" 为 4
+    当判定
+    那么规则 "cumulative-days" 的结果为 "fail"
+    并且结论为 "ineligible"
 
   场景: 上海2026 一份空的事实缺少申报项目，材料不全
     假如一份空的事实

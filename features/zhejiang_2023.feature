@@ -17,8 +17,21 @@
   场景: 浙江示例材料齐全、按时报送，申报项目符合要求
     当判定
     那么结论为 "eligible"
-    并且结论说明包含 "需人工核对"
+    并且结论说明包含 "另有 2 项需人工核对"
     并且需人工核对的条目包含 "联系人"
+    并且需人工核对的条目包含 "纸质材料需加盖单位公章"
+
+  场景: 浙江：基地申报表的公章与WORD版须人工核对（三（一）纸质材料需加盖单位公章）
+    假如判定对象为 "base"
+    当判定
+    那么结论为 "eligible"
+    并且需人工核对的条目包含 "国家级专家服务基地申报表（附件2）纸质版已加盖单位公章"
+
+  场景: 浙江：推荐表的公章和3月6日报送须人工核对（三（一））
+    假如判定对象为 "expert"
+    当判定
+    那么需人工核对的条目包含 "重点联系专家推荐表（附件3）纸质版已加盖公章"
+    并且需人工核对的条目包含 "2023年3月6日前"
 
   场景: 浙江示例在申报阶段同样符合要求
     假如阶段为 "application"
@@ -350,13 +363,37 @@
     那么规则 "locality-activities" 对 "景宁畲族自治县" 的结果为 "fail"
     并且结论为 "ineligible"
 
-  场景: 浙江：全年活动场数属实施阶段，申报阶段不判定（二（一））
+  场景: 浙江：全年活动场数到年终（结项阶段）才判定，申报阶段不判定（二（一））
     假如判定对象为 "locality"
     并且阶段为 "application"
     并且 "locality.activities" 为 0
     当判定
     那么规则 "locality-activities" 未判定（属于以后的阶段）
     并且结论为 "eligible"
+
+  场景: 浙江：县6月底只开展2场活动，年中（实施阶段）不判不符合（二（一）、二（二））
+    假如判定对象为 "locality"
+    并且阶段为 "implementation"
+    并且基准日期为 "2023-06-30"
+    并且删除 "locality.results_reported_on"
+    并且 "locality.activities" 为 2
+    并且 "locality.demo_team_activities" 为 0
+    当判定
+    那么规则 "locality-activities" 未判定（属于以后的阶段）
+    并且规则 "locality-joint-activities" 未判定（属于以后的阶段）
+    并且规则 "locality-demo-teams" 未判定（属于以后的阶段）
+    并且规则 "locality-demo-team-activities" 未判定（属于以后的阶段）
+    并且规则 "locality-half-year-results-report" 的结果为 "pass"
+    并且结论为 "eligible"
+
+  场景: 浙江：县全年只开展2场活动，年终（结项阶段）不符合（二（一））
+    假如判定对象为 "locality"
+    并且阶段为 "closing"
+    并且基准日期为 "2023-12-31"
+    并且 "locality.activities" 为 2
+    当判定
+    那么规则 "locality-activities" 对 "景宁畲族自治县" 的结果为 "fail"
+    并且结论为 "ineligible"
 
   场景: 浙江：全年至少4场是各县的任务，市级记录不适用（二（一））
     假如判定对象为 "locality"

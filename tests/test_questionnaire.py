@@ -151,9 +151,11 @@ def test_questions_name_the_notice_section_and_clause(registry: Registry) -> Non
     support = q.questions["project.budget.requested_support_wan"]
     assert any(b.rule.source.clause for b in support.rules)
     plan = q.questions["project.foreign_affairs_approved"]
-    assert plan.conditional == "邀请境外专家 = 是"  # asked only when the when holds, and marked so
+    # asked only when the when holds (the project invites 境外专家, or a listed expert is one), and marked so
+    assert plan.conditional.startswith("邀请境外专家 = 是 或") and "是否为境外专家 = 是" in plan.conditional
     facts = {"project": {"foreign_experts": False}}
     assert qn.inapplicable(plan, facts) and not qn.inapplicable(plan, {"project": {"foreign_experts": True}})
+    assert not qn.inapplicable(plan, {**facts, "experts": [{"id": "E1", "foreign": True}]})
     sh = qn.questionnaire(registry.get("shanghai-2026"), "application", "application")
     assert any(s.title == "附件1 · 一、基本信息" for p in sh.parts for s in p.sections)
 

@@ -75,6 +75,9 @@ CASES = [
     ("application-form", None, {"project.host_unit": "沈阳农业大学"}, "pass"),
     ("application-form", None, {"project.relies_on_base": True, "project.base_level": "ministerial"}, "pass"),
     ("application-form", None, {"project.served_units": []}, "fail"),
+    ("application-form", None, {"experts": []}, "fail"),  # 参与服务专家人数 0：未组建专家团队
+    ("application-form", None, {"project.locations": []}, "fail"),  # 活动地点一处也没有
+    ("application-form", None, {"project.budget.sources": []}, "fail"),  # 经费来源一项也没有
     ("plan-draft-sections", None, {}, "pass"),
     ("plan-draft-sections", None, {"project.plan_sections": ["goals", "content", "experts", "time_place", "schedule",
                                                              "budget", "safeguards"]}, "fail"),
@@ -121,6 +124,12 @@ CASES = [
     ("foreign-experts-approval", None, {"project.foreign_experts": True, "project.foreign_affairs_approved": True}, "pass"),
     ("foreign-experts-approval", None, {"project.foreign_experts": True, "project.foreign_affairs_approved": False}, "fail"),
     ("foreign-experts-approval", None, {"project.foreign_experts": True}, "missing"),
+    # 专家名单中的境外专家：项目一栏填“否”也适用（第二十三条）
+    ("foreign-experts-approval", None, {"experts[1].foreign": True}, "missing"),
+    ("foreign-experts-approval", None, {"experts[1].foreign": True, "project.foreign_affairs_approved": False}, "fail"),
+    ("foreign-experts-approval", None, {"experts[1].foreign": True, "project.foreign_affairs_approved": True}, "pass"),
+    ("foreign-experts-approval", None, {"experts[1].foreign": False, "experts[2].foreign": False}, "not_applicable"),
+    ("foreign-experts-approval", None, {"experts": []}, "not_applicable"),
     ("venue-restrictions", None, {}, "not_applicable"),
     ("venue-restrictions", None, {"project.venues": [{"name": "县会议中心", "scenic_area": False,
                                                       "above_standard_hotel": False}]}, "pass"),
@@ -213,6 +222,29 @@ def test_no_served_unit_listed_fails_the_form() -> None:
     assert result["verdict"] == "ineligible"
 
 
+@pytest.mark.parametrize("experts,outcome_,verdict", [(None, "missing", "incomplete"), ([], "fail", "ineligible")])
+def test_application_without_experts_is_never_eligible(experts: list | None, outcome_: str, verdict: str) -> None:
+    """三1“组建专家团队”、附件1“参与服务专家人数”：没有专家，第七条无从判定，不能判“符合条件”。"""
+    for stage in ("application", "closing"):
+        result = run({} if experts is None else {"experts": experts},
+                     deletions=("experts",) if experts is None else (), stage=stage)
+        entry = results_for(result, "application-form")[0]
+        assert entry["outcome"] == outcome_
+        assert entry["missing"] == (["experts"] if experts is None else [])
+        assert "参与服务专家人数" in entry["message"]
+        assert result["verdict"] == verdict, stage
+        assert not [r for r in result["results"] if r["subject"] == "expert"]
+
+
+def test_foreign_expert_in_the_list_overrides_the_project_flag() -> None:
+    """第二十三条：项目一栏填“否”而名单中有境外专家，按名单判定（审批未填为缺少，而不是不适用）。"""
+    result = run_at("2026-07-25", {"project.foreign_experts": False, "experts[0].foreign": True,
+                                   "project.plan_filed_on": "2026-07-08"}, stage="implementation")
+    entry = results_for(result, "foreign-experts-approval")[0]
+    assert entry["outcome"] == "missing" and entry["missing"] == ["project.foreign_affairs_approved"]
+    assert result["verdict"] == "incomplete"
+
+
 def test_direction_not_given_is_missing() -> None:
     result = run({}, deletions=("project.direction",))
     assert outcome(result, "project-direction") == "missing"
@@ -229,6 +261,7 @@ def test_level_not_given_is_not_checked() -> None:
 @pytest.mark.parametrize("changes,deletions,missing", [
     ({}, ("project.host_unit", "project.budget.total_wan"), ["project.host_unit", "project.budget.total_wan"]),
     ({}, ("project.budget.sources",), ["project.budget.sources"]),
+    ({}, ("project.locations",), ["project.locations"]),
     ({"project.relies_on_base": True}, (), ["project.base_level"]),
     ({}, ("project.relies_on_base",), ["project.relies_on_base", "project.base_level"]),
 ])

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import assert_cases_cover, case_ids, check, check_changed, delete_path, example, outcome, results_for
+from support import (
+    assert_cases_cover,
+    case_ids,
+    check,
+    check_changed,
+    delete_path,
+    example,
+    outcome,
+    registry,
+    results_for,
+)
 
 R22 = "shanghai-2022"
 
@@ -90,6 +100,9 @@ CASES_2022 = [
      "not_applicable"),
     ("national-base-nationwide", None, base22(level="national", serves_nationwide=True), (), "pass"),
     ("national-base-nationwide", None, base22(level="national", serves_nationwide=False), (), "fail"),
+    ("team-experts", None, {}, (), "pass"),
+    ("team-experts", None, {}, ("experts",), "missing"),
+    ("team-experts", None, {"experts": []}, (), "fail"),
     ("application-form", None, {}, (), "pass"),
     ("application-form", None, {}, ("project.recommender",), "missing"),
     ("application-form", None, {}, ("project.applicant_unit",), "missing"),
@@ -253,9 +266,11 @@ def test_deadline_messages_name_the_recommender_and_the_day_itself() -> None:
 # ---------------------------------------------------------------- manual checks
 
 @pytest.mark.parametrize(("name", "judge", "count", "text"), [
-    ("compliant", "application", 3, "学术造诣"),
+    ("compliant", "application", 4, "学术造诣"),
+    ("compliant", "application", 4, "申报单位盖章"),  # 四 “单位盖章后”：人工核对，不由申报表规则判定
     ("compliant", "expert", 3, "本职工作"),
-    ("base", "base", 2, "承载能力"),
+    ("base", "base", 3, "承载能力"),
+    ("base", "base", 3, "基地申报表》已由申报单位盖章"),
     ("base", "listing", 1, "进行评估"),
 ])
 def test_manual_checks_per_judgement(name: str, judge: str, count: int, text: str) -> None:
@@ -263,6 +278,20 @@ def test_manual_checks_per_judgement(name: str, judge: str, count: int, text: st
     assert len(result["manual_checks"]) == count
     assert any(text in m["quote"] + m["what"] for m in result["manual_checks"])
     assert f"另有 {count} 项需人工核对" in result["verdict_text"]
+
+
+def test_the_seal_is_a_manual_check_not_claimed_by_the_form_rules() -> None:
+    """四“单位盖章后，提交……”：盖章无事实可判，台账列为人工核对；申报表规则的读法也这样说明。"""
+    regime = registry().get(R22)
+    seal = [c for c in regime.clauses if "单位盖章后" in c.sentence and c.part == "单位盖章后"]
+    assert {(c.status, c.subject) for c in seal} == {("manual", "project"), ("manual", "base")}
+    assert not [c for c in regime.clauses if "单位盖章后" in c.sentence and c.status == "encoded"
+                and "单位盖章" in c.quote]
+    for rule in ("application-form", "base-application-form"):
+        found = next(r for r in regime.rules if r.local_id == rule)
+        assert "盖章" not in found.title and "人工核对" in (found.reading or "")
+    expert_only = check(R22, example(R22, "compliant"), stage="application", judge="expert")
+    assert not any("盖章" in m["what"] for m in expert_only["manual_checks"])
 
 
 # ---------------------------------------------------------------- messages: the notice's own words, nothing added

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import assert_cases_cover, case_ids, check, check_changed, delete_path, example, outcome, registry
+from support import (
+    assert_cases_cover,
+    case_ids,
+    check,
+    check_changed,
+    delete_path,
+    example,
+    outcome,
+    registry,
+    set_path,
+)
 
 from engine.registry import SelectionError
 
@@ -126,6 +136,10 @@ CASES = [
     ("application-form", None, {"project.direct_to_bureau": False}, ("project.recommender",), "missing"),
     ("application-form", None, {"project.direct_to_bureau": True}, ("project.recommender",), "pass"),
     ("application-form", None, {}, ("experts",), "missing"),
+    ("application-form", None, {"experts": []}, (), "fail"),  # 参与服务专家人数 0
+    ("application-form", None, {"project.locations": []}, (), "fail"),  # 活动地点一处也没有
+    ("application-form", None, {"project.budget.sources": []}, (), "fail"),  # 经费来源一项也没有
+    ("application-form", None, {}, ("project.locations",), "missing"),
     ("assistance-declared", None, {"project.locations[0].national_key_county": True}, (), "pass"),
     ("assistance-declared", None, {}, ("project.locations[0].national_key_county",), "missing"),
     ("assistance-declared", None, {}, ("project.locations",), "missing"),
@@ -324,7 +338,22 @@ def test_application_stage_lists_later_duties_without_judging_them() -> None:
     later = {r["rule"].split("/")[1] for r in result["later_stages"]}
     assert {"cumulative-days", "problems-per-session", "position-retained", "title-evaluation-credit"} <= later
     assert not judged & later
-    assert check(R26, facts, stage="implementation")["verdict"] == "incomplete"
+    # 累计服务时长是全程总数：实施中途不判定，结项时未填即材料不全
+    during = check(R26, facts, stage="implementation")
+    assert during["verdict"] == "eligible"
+    assert "cumulative-days" in {r["rule"].split("/")[1] for r in during["later_stages"]}
+    assert check(R26, facts, stage="closing")["verdict"] == "incomplete"
+
+
+@pytest.mark.parametrize(("days", "stage", "expected"), [
+    (4, "implementation", None), (0, "implementation", None), (4, "closing", "fail"), (5, "closing", "pass")])
+def test_cumulative_days_are_judged_only_when_the_service_is_over(days: int, stage: str,
+                                                                   expected: str | None) -> None:
+    facts = set_path(example(R26), "project.cumulative_service_days", days)
+    result = check(R26, facts, dt.date(2026, 6, 3), stage=stage)
+    judged = {r["rule"].split("/")[1]: r["outcome"] for r in result["results"]}
+    assert judged.get("cumulative-days") == expected
+    assert result["verdict"] == ("ineligible" if expected == "fail" else "eligible")
 
 
 def test_empty_document_is_incomplete() -> None:

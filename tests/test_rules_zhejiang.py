@@ -275,13 +275,35 @@ def test_record_without_level_asks_only_for_level() -> None:
     assert missing == {"locality.level"}
 
 
-def test_county_duties_are_implementation_stage() -> None:
+FULL_YEAR = {"locality-activities", "locality-joint-activities", "locality-demo-teams", "locality-demo-team-activities"}
+
+
+def test_county_duties_are_not_judged_at_application() -> None:
     result = run({"locality.activities": 0}, rule="locality-activities", stage="application")
     assert result["verdict"] == "eligible"
     assert all(not r["rule"].endswith("/locality-activities") for r in result["results"])
     later = {r["rule"].split("/", 1)[1] for r in result["later_stages"]}
-    assert {"locality-activities", "locality-joint-activities", "locality-demo-teams",
-            "locality-demo-team-activities", "locality-half-year-results-report", "locality-results-report"} == later
+    assert FULL_YEAR | {"locality-half-year-results-report", "locality-results-report"} == later
+
+
+def test_full_year_counts_are_judged_at_closing_only() -> None:
+    """二（一）“全年至少开展4场”、二（二）示范团与其活动：全年的数，年中（实施阶段）不判，年终（结项）判。"""
+    rules = {r.local_id: r.stage for r in registry().get(R).rules}
+    assert {rules[r] for r in FULL_YEAR} == {"closing"}
+    facts = example(R, "compliant")
+    set_path(facts, "locality.activities", 2)
+    set_path(facts, "locality.demo_team_activities", 0)
+    set_path(facts, "locality.coastal", True)
+    delete_path(facts, "locality.results_reported_on")
+    mid_year = check(R, facts, as_of=dt.date(2023, 6, 30), stage="implementation", judge="locality")
+    assert mid_year["verdict"] == "eligible"
+    assert not FULL_YEAR & {r["rule"].split("/", 1)[1] for r in mid_year["results"]}
+    assert FULL_YEAR <= {r["rule"].split("/", 1)[1] for r in mid_year["later_stages"]}
+    year_end = check(R, facts, as_of=dt.date(2023, 12, 31), stage="closing", judge="locality")
+    assert year_end["verdict"] == "ineligible"
+    assert {r: outcome(year_end, r) for r in FULL_YEAR} == {
+        "locality-activities": "fail", "locality-joint-activities": "fail", "locality-demo-teams": "pass",
+        "locality-demo-team-activities": "fail"}
 
 
 def test_text_limit_message_counts_without_whitespace() -> None:
@@ -366,6 +388,36 @@ def test_manual_checks_follow_the_judgement() -> None:
     expert = check(R, facts, judge="expert", stage="application")["manual_checks"]
     assert any("学术造诣" in m["what"] for m in expert)
     assert not any("学术造诣" in m["what"] for m in base)
+
+
+@pytest.mark.parametrize(("judge", "form"), [("application", "附件1"), ("base", "附件2"), ("expert", "附件3")])
+def test_seal_is_a_manual_check_for_each_form(judge: str, form: str) -> None:
+    """三（一）“纸质材料需加盖单位公章”：盖章的事实只在市级记录上，判定项目、基地、专家时列为人工核对。"""
+    result = check(R, example(R, "compliant"), as_of=dt.date(2023, 3, 3), stage="application", judge=judge)
+    seal = [m for m in result["manual_checks"] if m["quote"] == "纸质材料需加盖单位公章"]
+    assert len(seal) == 1 and form in seal[0]["what"] and "WORD版" in seal[0]["what"]
+    assert result["verdict"] == "eligible"
+    assert f"另有 {len(result['manual_checks'])} 项需人工核对" in result["verdict_text"]
+
+
+def test_city_record_judges_the_seal_by_rule_not_by_manual_check() -> None:
+    result = run(city(**{"locality.national_materials_sealed": False}), deletions=NO_COUNTY,
+                 rule="locality-national-materials-format", stage="application")
+    assert outcome(result, "locality-national-materials-format") == "fail"
+    assert not [m for m in result["manual_checks"] if m["quote"] == "纸质材料需加盖单位公章"]
+
+
+def test_form_header_seal_is_not_claimed_by_the_project_form_rule() -> None:
+    """附件1、3、4、5 表头“填报市局（盖章）：填报日期：”：project-application-form 只覆盖“填报市局”（recommender）。"""
+    header = [c for c in registry().get(R).clauses if c.sentence.startswith("填报市局（盖章）")]
+    encoded = [c for c in header if c.status == "encoded"]
+    assert [(c.part, c.rules) for c in encoded] == [("填报市局", ("project-application-form",))]
+    assert all(c.status != "encoded" for c in header if "盖章" in c.quote)
+
+
+def test_expert_judgement_lists_the_march_6_submission_of_the_recommendation_form() -> None:
+    result = check(R, example(R, "compliant"), as_of=dt.date(2023, 3, 3), stage="application", judge="expert")
+    assert any("3月6日" in m["what"] and "推荐表" in m["what"] for m in result["manual_checks"])
 
 
 def test_record_without_level_is_never_declared_overdue() -> None:
