@@ -548,12 +548,31 @@
 
   场景: 已完成的项目未列活动场所和经费支出，材料不全（第二十四条、第二十九条）
     假如 "project.completed_on" 为 2026-10-31
+    并且 删除 "project.venues"
+    并且 删除 "project.expenses"
     当判定
     那么规则 "venue-restrictions" 的结果为 "missing"
     并且规则 "prohibited-expenses" 的结果为 "missing"
     并且缺少事实 "project.venues"
     并且缺少事实 "project.expenses"
     并且结论为 "incomplete"
+
+  场景: 实施中未列活动场所和经费支出也是材料不全，不作“不适用”（第二十四条、第二十九条）
+    假如 阶段为 "implementation"
+    并且 删除 "project.venues"
+    并且 删除 "project.expenses"
+    当判定
+    那么规则 "venue-restrictions" 的结果为 "missing"
+    并且规则 "prohibited-expenses" 的结果为 "missing"
+    并且结论为 "incomplete"
+
+  场景: 实施中还没有活动场所和支出，填“无”即符合（第二十四条、第二十九条）
+    假如 阶段为 "implementation"
+    并且 "project.venues" 为 []
+    并且 "project.expenses" 为 []
+    当判定
+    那么规则 "venue-restrictions" 的结果为 "pass"
+    并且规则 "prohibited-expenses" 的结果为 "pass"
 
   # ---------------------------------------------------------------- 结项：完成与报告
   场景: 项目实际于11月30日完成，符合条件（通知四、2）

@@ -130,23 +130,24 @@ CASES = [
     ("foreign-experts-approval", None, {"experts[1].foreign": True, "project.foreign_affairs_approved": True}, "pass"),
     ("foreign-experts-approval", None, {"experts[1].foreign": False, "experts[2].foreign": False}, "not_applicable"),
     ("foreign-experts-approval", None, {"experts": []}, "not_applicable"),
-    ("venue-restrictions", None, {}, "not_applicable"),
+    ("venue-restrictions", None, {}, "pass"),  # the example lists its venues (none in a scenic area)
+    ("venue-restrictions", None, {"project.venues": []}, "pass"),  # none so far
     ("venue-restrictions", None, {"project.venues": [{"name": "县会议中心", "scenic_area": False,
                                                       "above_standard_hotel": False}]}, "pass"),
     ("venue-restrictions", None, {"project.venues": [{"name": "景区酒店", "scenic_area": True,
                                                       "above_standard_hotel": False}]}, "fail"),
     ("venue-restrictions", None, {"project.venues": [{"name": "五星酒店", "scenic_area": False,
                                                       "above_standard_hotel": True}]}, "fail"),
-    ("venue-restrictions", None, {"project.completed_on": "2026-10-31"}, "missing"),
-    ("prohibited-expenses", None, {}, "not_applicable"),
+    ("venue-restrictions", None, {"project.completed_on": "2026-10-31"}, "pass"),
+    ("prohibited-expenses", None, {}, "pass"),
     ("prohibited-expenses", None, {"project.expenses": []}, "pass"),
     ("prohibited-expenses", None, {"project.expenses": [{"category": "transport", "amount_yuan": 800}]}, "pass"),
     ("prohibited-expenses", None, {"project.expenses": [{"category": "transport", "amount_yuan": 800},
                                                        {"category": "gifts", "amount_yuan": 200}]}, "fail"),
     ("prohibited-expenses", None, {"project.expenses": [{"category": "fixed_assets", "amount_yuan": 5000}]}, "fail"),
     ("prohibited-expenses", None, {"project.expenses": [{"amount_yuan": 200}]}, "missing"),
-    ("prohibited-expenses", None, {"project.completed_on": "2026-10-31"}, "missing"),
-    ("allowed-expenses", None, {}, "not_applicable"),
+    ("prohibited-expenses", None, {"project.completed_on": "2026-10-31"}, "pass"),
+    ("allowed-expenses", None, {}, "pass"),  # the example's transport and materials are in the list
     ("allowed-expenses", None, {"project.expenses": [{"category": "expert_fees", "amount_yuan": 9000}]}, "pass"),
     ("allowed-expenses", None, {"project.expenses": [{"category": "insurance", "amount_yuan": 300}]}, "fail"),
     # ---- 结项
@@ -185,6 +186,22 @@ CASES = [
 @pytest.mark.parametrize("rule,subject,changes,expected", CASES, ids=[f"{c[0]}-{c[3]}-{i}" for i, c in enumerate(CASES)])
 def test_rule_boundary(rule: str, subject: str | None, changes: dict, expected: str) -> None:
     assert outcome(run(changes, rule=rule), rule, subject) == expected
+
+
+@pytest.mark.parametrize("rule,field", [("venue-restrictions", "project.venues"),
+                                        ("prohibited-expenses", "project.expenses")])
+@pytest.mark.parametrize("stage", ["implementation", "closing"])
+def test_unlisted_venues_and_expenses_are_missing_not_inapplicable(rule: str, field: str, stage: str) -> None:
+    # 第二十四条 / 第二十九条: what is not listed cannot be judged, in the middle of the project as at its end
+    result = run({}, deletions=(field,), rule=rule, stage=stage)
+    assert outcome(result, rule, None) == "missing"
+    assert result["verdict"] == "incomplete"
+    assert outcome(run({field: []}, rule=rule, stage=stage), rule, None) == "pass"  # "none so far" is an answer
+
+
+def test_the_expense_list_note_needs_expenses() -> None:
+    assert outcome(run({}, deletions=("project.expenses",), rule="allowed-expenses"), "allowed-expenses", None) \
+        == "not_applicable"
 
 
 @pytest.mark.parametrize("unit,expected", [

@@ -76,7 +76,8 @@ CASES = [
     ("project-deadline", None, {}, ("project.submitted_on",), "fail"),  # as of 2026: overdue
     # ---------------------------------------------------------------- 一（二）国家级专家服务基地
     ("base-prior-activity", None, {"base.prior_service_activities": True, "base.annual_participants": 0}, (), "pass"),
-    ("base-prior-activity", None, {"base.prior_service_activities": False, "base.annual_participants": 1}, (), "pass"),
+    # the unit says it never organised any: participants cannot make it so (contradictory facts fail closed)
+    ("base-prior-activity", None, {"base.prior_service_activities": False, "base.annual_participants": 1}, (), "fail"),
     ("base-prior-activity", None, {"base.annual_participants": 1}, ("base.prior_service_activities",), "pass"),
     ("base-prior-activity", None, {"base.prior_service_activities": False, "base.annual_participants": 0}, (), "fail"),
     ("base-prior-activity", None, {"base.annual_participants": 0}, ("base.prior_service_activities",), "missing"),
