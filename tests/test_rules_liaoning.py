@@ -78,6 +78,9 @@ CASES = [
     ("application-form", None, {"experts": []}, "fail"),  # 参与服务专家人数 0：未组建专家团队
     ("application-form", None, {"project.locations": []}, "fail"),  # 活动地点一处也没有
     ("application-form", None, {"project.budget.sources": []}, "fail"),  # 经费来源一项也没有
+    ("application-form", None, {"project.locations": [{}]}, "missing"),  # 一处活动地点，省份未填
+    ("application-form", None, {"project.locations": [{"county": "西丰县"}]}, "missing"),
+    ("application-form", None, {"project.name": "  "}, "missing"),  # 空白名称按未填
     ("plan-draft-sections", None, {}, "pass"),
     ("plan-draft-sections", None, {"project.plan_sections": ["goals", "content", "experts", "time_place", "schedule",
                                                              "budget", "safeguards"]}, "fail"),
@@ -172,6 +175,9 @@ CASES = [
     ("surplus-return", None, {"project.surplus_wan": 0.5, "project.surplus_returned_on": "2026-12-01"}, "fail"),
     ("surplus-return", None, {"project.surplus_wan": 0.5}, "pending"),
     ("surplus-return", None, {}, "pending"),  # surplus not yet known: a duty until 11-30
+    # a return date with no amount: a surplus was returned, on time or not (it was `missing` before)
+    ("surplus-return", None, {"project.surplus_returned_on": "2026-11-20"}, "pass"),
+    ("surplus-return", None, {"project.surplus_returned_on": "2026-12-01"}, "fail"),
     # ---- 专家权益（第二十六条）
     ("continuing-education-hours", "E1", {"experts[0].service_days_in_year": 0.5}, "pass"),
     ("continuing-education-hours", "E1", {"experts[0].service_days_in_year": 0}, "fail"),
@@ -378,6 +384,14 @@ def test_dated_duty_is_pending_on_its_due_date_and_overdue_the_day_after(rule: s
     assert outcome(late, rule) == "fail"
     assert obligation(late, rule)["status"] == "overdue"
     assert late["verdict"] == "ineligible"
+
+
+def test_an_unknown_surplus_is_never_overdue() -> None:
+    # neither amount nor return date after 11-30: missing (naming the amount), never failed on an absent fact
+    result = run_at("2026-12-15")
+    assert outcome(result, "surplus-return") == "missing"
+    entry = next(r for r in result["results"] if r["rule"] == f"{R}/surplus-return")
+    assert "project.surplus_wan" in entry["missing"]
 
 
 def test_no_surplus_is_no_duty() -> None:

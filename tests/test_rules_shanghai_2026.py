@@ -130,6 +130,8 @@ CASES = [
     # 附件1 申报表
     ("application-form", None, {}, (), "pass"),
     ("application-form", None, {}, ("project.content_text",), "missing"),
+    ("application-form", None, {"project.locations": [{"county": "金山区"}]}, (), "missing"),  # 活动地点未填省份
+    ("application-form", None, {"project.content_text": "\u3000 "}, (), "missing"),  # 空白服务内容按未填
     ("application-form", None, {}, ("project.budget.sources",), "missing"),
     ("application-form", None, {}, ("project.budget.requested_support_wan",), "missing"),
     ("application-form", None, {}, ("project.recommender",), "missing"),
