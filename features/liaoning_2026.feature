@@ -200,6 +200,7 @@
   场景: 依托专家服务基地开展活动，符合支持方向（通知一）
     假如 "project.relies_on_base" 为 true
     并且 "project.base_level" 为 provincial
+    并且 "project.base_name" 为 铁岭市鹿业专家服务基地
     当判定
     那么规则 "base-reliance-supported" 的结果为 "pass"
     并且规则 "application-form" 的结果为 "pass"
@@ -223,6 +224,28 @@
     当判定
     那么规则 "application-form" 的结果为 "missing"
     并且缺少事实 "project.base_level"
+    并且结论为 "incomplete"
+
+  场景: 依托基地但未填基地名称，材料不全（附件1 基地名称）
+    假如 "project.relies_on_base" 为 true
+    并且 "project.base_level" 为 provincial
+    当判定
+    那么规则 "application-form" 的结果为 "missing"
+    并且缺少事实 "project.base_name"
+    并且结论为 "incomplete"
+
+  场景: 活动地点未填对口帮扶情况，材料不全（附件1 对口帮扶情况）
+    假如删除 "project.locations[0].provincial_key_county"
+    当判定
+    那么规则 "application-form" 的结果为 "missing"
+    并且缺少事实 "project.locations[0].provincial_key_county"
+    并且结论为 "incomplete"
+
+  场景: 未写向哪个部门提出申请，材料不全（管理办法第十条）
+    假如删除 "project.recommender"
+    当判定
+    那么规则 "application-channel" 的结果为 "missing"
+    并且缺少事实 "project.recommender"
     并且结论为 "incomplete"
 
   场景: 申请表未写经费来源，材料不全（附件1 二、经费保障：预算金额及来源）

@@ -73,7 +73,10 @@ CASES = [
     ("base-reliance-supported", None, {"project.relies_on_base": True, "project.base_level": "provincial"}, "pass"),
     ("base-reliance-supported", None, {"project.relies_on_base": False}, "fail"),
     ("application-form", None, {"project.host_unit": "沈阳农业大学"}, "pass"),
-    ("application-form", None, {"project.relies_on_base": True, "project.base_level": "ministerial"}, "pass"),
+    ("application-form", None, {"project.relies_on_base": True, "project.base_level": "ministerial",
+                                "project.base_name": "辽宁省农业专家服务基地"}, "pass"),
+    ("application-form", None, {"project.relies_on_base": True, "project.base_level": "ministerial"}, "missing"),
+    ("application-channel", None, {}, "pass"),
     ("application-form", None, {"project.served_units": []}, "fail"),
     ("application-form", None, {"experts": []}, "fail"),  # 参与服务专家人数 0：未组建专家团队
     ("application-form", None, {"project.locations": []}, "fail"),  # 活动地点一处也没有
@@ -285,8 +288,9 @@ def test_level_not_given_is_not_checked() -> None:
     ({}, ("project.host_unit", "project.budget.total_wan"), ["project.host_unit", "project.budget.total_wan"]),
     ({}, ("project.budget.sources",), ["project.budget.sources"]),
     ({}, ("project.locations",), ["project.locations"]),
-    ({"project.relies_on_base": True}, (), ["project.base_level"]),
-    ({}, ("project.relies_on_base",), ["project.relies_on_base", "project.base_level"]),
+    ({"project.relies_on_base": True}, (), ["project.base_level", "project.base_name"]),
+    ({}, ("project.relies_on_base",), ["project.relies_on_base", "project.base_level", "project.base_name"]),
+    ({}, ("project.locations[0].provincial_key_county",), ["project.locations[0].provincial_key_county"]),
 ])
 def test_application_form_names_each_missing_fact(changes: dict, deletions: tuple, missing: list) -> None:
     result = run(changes, deletions=deletions)

@@ -430,3 +430,15 @@ def test_record_without_level_is_never_declared_overdue() -> None:
     assert result["verdict"] == "incomplete"
     assert {p for r in result["results"] for p in r["missing"]} == {"locality.level"}
     assert not [r for r in result["results"] if r["outcome"] == "fail"]
+
+
+@pytest.mark.parametrize(("deletions", "expected"), [((), "pass"), (("base.host_unit",), "missing")])
+def test_the_base_form_names_its_host_unit(deletions: tuple, expected: str) -> None:
+    # 附件2 一栏“依托单位名称”
+    facts = example(R)
+    for path in deletions:
+        delete_path(facts, path)
+    result = check(R, facts, dt.date(2023, 3, 3), judge="base")
+    entry = next(r for r in result["results"] if r["rule"] == f"{R}/base-application-form")
+    assert entry["outcome"] == expected
+    assert (entry["missing"] == ["base.host_unit"]) == (expected == "missing")
