@@ -117,3 +117,28 @@ def test_obligations_export_an_icalendar_file(tmp_path: Path, capsysbinary) -> N
     events = [c for c in calendar.walk("VEVENT")]
     assert events and all("含当日" in str(e["SUMMARY"]) for e in events)
     assert {e.decoded("DTSTART").isoformat() for e in events} >= {"2026-11-30"}
+
+
+def test_every_missing_outcome_names_what_is_missing() -> None:
+    """`missing` tells the applicant what to provide: never an empty list ("缺少：相关事实"), also when a list is
+    empty (a share of no experts is unknown: the list is named)."""
+    import datetime as dt
+    from pathlib import Path
+
+    from engine.evaluate import evaluate
+    from engine.facts import load_facts_file
+    from engine.registry import Registry
+
+    registry = Registry.load()
+    root = Path(__file__).resolve().parent.parent / "examples"
+    unnamed = []
+    for rid, regime in registry.regimes.items():
+        for path in sorted((root / rid).glob("*.yaml")):
+            facts = load_facts_file(path)
+            for variant in (facts, {**facts, "experts": []}, {k: v for k, v in facts.items() if k != "project"}):
+                for judge in regime.judgements:
+                    for stage in ("application", "closing"):
+                        result = evaluate(regime, variant, dt.date(2026, 6, 1), stage=stage, judge=judge)
+                        unnamed += [(rid, path.name, judge, stage, r["rule"]) for r in result["results"]
+                                    if r["outcome"] == "missing" and not r["missing"]]
+    assert unnamed == []

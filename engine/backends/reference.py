@@ -201,6 +201,8 @@ def unknown_fields(cond: Cond, data: Any) -> list[tuple[Field, tuple[str, ...] |
                     if raw is None:
                         out.append((f, within, index))
                     elif f.where is not None and isinstance(raw, list):
+                        if not raw and f.fn == "share_where":  # a share of no items is unknown: the list is short
+                            out.append((f, within, index))
                         for i, item in enumerate(raw):
                             walk(f.where, item, f.path, i)
             case Quant():
