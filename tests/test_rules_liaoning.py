@@ -77,6 +77,11 @@ CASES = [
                                 "project.base_name": "辽宁省农业专家服务基地"}, "pass"),
     ("application-form", None, {"project.relies_on_base": True, "project.base_level": "ministerial"}, "missing"),
     ("application-channel", None, {}, "pass"),
+    ("service-in-province", None, {}, "pass"),  # 辽宁省 = 辽宁
+    ("service-in-province", None, {"project.locations": [{"province": "辽宁", "provincial_key_county": False}]}, "pass"),
+    ("service-in-province", None, {"project.locations": [{"province": "吉林省", "provincial_key_county": False}]},
+     "fail"),  # info only: the verdict does not change (test_warnings_and_info_never_change_the_verdict)
+    ("service-in-province", None, {"project.locations": [{"county": "西丰县"}]}, "missing"),
     ("application-form", None, {"project.served_units": []}, "fail"),
     ("application-form", None, {"experts": []}, "fail"),  # 参与服务专家人数 0：未组建专家团队
     ("application-form", None, {"project.locations": []}, "fail"),  # 活动地点一处也没有
@@ -445,8 +450,9 @@ def test_title_tilt_needs_notable_achievement_not_just_service_days() -> None:
 def test_warnings_and_info_never_change_the_verdict() -> None:
     result = run({"project.onsite_days": 6, "project.budget.requested_support_wan": 5,
                   "project.host_incomplete_last_year": True,
-                  "project.expenses": [{"category": "insurance", "amount_yuan": 600}]})
-    for rule in ("onsite-days", "funding-support", "prior-year-completion", "allowed-expenses"):
+                  "project.expenses": [{"category": "insurance", "amount_yuan": 600}],
+                  "project.locations": [{"province": "吉林省", "county": "集安市", "provincial_key_county": False}]})
+    for rule in ("onsite-days", "funding-support", "prior-year-completion", "allowed-expenses", "service-in-province"):
         assert outcome(result, rule) == "fail", rule
     assert outcome(result, "prohibited-expenses") == "pass"
     assert result["verdict"] == "eligible"
