@@ -48,6 +48,8 @@ CASES = [
     ("secondment-duration", "secondment", {"secondment.months": 2}, "fail"),
     ("secondment-duration", "secondment", {"secondment.months": 3}, "pass"),
     ("secondment-duration", "secondment", {"secondment.months": 6}, "pass"),
+    ("secondment-duration", "secondment", {"secondment.months": 6.5}, "fail"),  # no rounding to 6 needed
+    ("secondment-duration", "secondment", {"secondment.months": 2.9}, "fail"),
     ("secondment-duration", "secondment", {"secondment.months": 7}, "fail"),
     ("secondment-duration", "secondment", {"secondment.months": DELETE}, "missing"),
     # 二 8 跟岗锻炼对象：县以下（含县级；乡镇、村均在内）
