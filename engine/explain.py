@@ -300,15 +300,29 @@ def later_rules(regime: Regime, query: Query) -> list[dict[str, Any]]:
 
 
 def verdict_text(verdict_: str, manual: int, missing_subjects: tuple[str, ...], decided: bool,
-                 has_hard: bool = True, judge: str = "application") -> str:
-    """The one-line Chinese answer: never a bare 符合条件 when a person still has to check something."""
+                 has_hard: bool = True, judge: str = "application",
+                 results: list[dict[str, Any]] | None = None) -> str:
+    """The one-line Chinese answer. A bare 符合条件 only when every judged rule passed (or did not apply) and no
+    person has anything left to check; otherwise `eligible` says what it covers — the hard requirements — and
+    counts what it does not: duties not yet due, 一般性要求 and 倡导性条款 not met or lacking facts, manual checks."""
     if not has_hard and not missing_subjects and verdict_ == "incomplete":
         return (f"本规则集对{JUDGE_TEXT.get(judge, judge)}没有可自动判定的硬性要求：不能给出“符合条件”；"
                 "以下为一般性要求、倡导性条款与权益" + (f"，另有 {manual} 项需人工核对" if manual else ""))
     if verdict_ == "eligible":
-        if manual:
-            return f"可自动判定的条件均符合；另有 {manual} 项需人工核对"
-        return VERDICT_TEXT["eligible"][0]
+        requirements = [r for r in results or () if r["kind"] == "requirement"]
+        pending = [r for r in requirements if r["outcome"] == "pending"]
+
+        def count(severity: str, outcome: str) -> int:
+            return sum(1 for r in requirements if r["severity"] == severity and r["outcome"] == outcome)
+
+        parts = [f"{n} 项{what}" for n, what in (
+            (len(pending), "待办尚未到期"), (count("warning", "fail"), "一般性要求未符合"),
+            (count("info", "fail"), "倡导性条款未符合"),
+            (count("warning", "missing") + count("info", "missing"), "提醒缺少事实"), (manual, "需人工核对")) if n]
+        if not parts:
+            return VERDICT_TEXT["eligible"][0]
+        head = "已判定的硬性要求均符合" if any(r["severity"] == "error" for r in pending) else "硬性要求均符合"
+        return f"{head}；另有 " + "、".join(parts)
     if verdict_ == "incomplete" and missing_subjects:
         return f"{VERDICT_TEXT['incomplete'][0]}：缺少{'、'.join(SUBJECT_TEXT.get(s, s) for s in missing_subjects)}"
     if verdict_ == "incomplete" and not decided:
@@ -348,7 +362,7 @@ def build_result(regime: Regime, instances: list[Instance], absent_lists: dict[s
         "stage": query.stage,
         "judged": query.judge,
         "verdict": v,
-        "verdict_text": verdict_text(v, len(manual), query.missing_subjects, decided, has_hard, query.judge),
+        "verdict_text": verdict_text(v, len(manual), query.missing_subjects, decided, has_hard, query.judge, results),
         "missing_subjects": list(query.missing_subjects),
         "summary": counts,
         "results": results,

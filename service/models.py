@@ -244,7 +244,7 @@ class EvaluationResult(BaseModel):
     stage: str
     judged: str
     verdict: Verdict
-    verdict_text: str = Field(description="the answer in Chinese, e.g. 可自动判定的条件均符合；另有 2 项需人工核对")
+    verdict_text: str = Field(description="the answer in Chinese, e.g. 硬性要求均符合；另有 1 项一般性要求未符合、2 项需人工核对")
     missing_subjects: list[str]
     summary: dict[str, int]
     results: list[RuleResult]

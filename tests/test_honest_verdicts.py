@@ -86,7 +86,46 @@ def test_a_later_stage_is_listed_not_judged_and_duties_are_pending_then_overdue(
 def test_manual_checks_are_named_in_an_all_pass_answer() -> None:
     result = evaluate(registry().get("shanghai-2026"), example("shanghai-2026"), dt.date(2026, 2, 1))
     assert result["verdict"] == "eligible" and result["manual_checks"]
-    assert result["verdict_text"] == f"可自动判定的条件均符合；另有 {len(result['manual_checks'])} 项需人工核对"
+    assert result["verdict_text"] == f"硬性要求均符合；另有 {len(result['manual_checks'])} 项需人工核对"
+
+
+def _eligible_text(regime_id: str, facts: dict, day: str, stage: str = "application", judge: str = "application") -> dict:
+    return evaluate(registry().get(regime_id), facts, dt.date.fromisoformat(day), stage=stage, judge=judge)
+
+
+def test_an_eligible_answer_counts_what_it_does_not_cover() -> None:
+    """The headline of an eligible answer claims the hard requirements only, and counts the rest: a 一般应 not met,
+    a 鼓励 not followed, an advisory rule lacking facts, duties not yet due, manual checks (audit of 2026-11-27:
+    "可自动判定的条件均符合" was shown over failed 一般性要求)."""
+    facts = example("shanghai-2022")
+    for expert in facts["experts"]:
+        expert["title"] = "intermediate"  # 一般应 副高级及以上: a warning on each expert
+    result = _eligible_text("shanghai-2022", facts, "2022-01-20")
+    warned = sum(1 for r in result["results"] if r["severity"] == "warning" and r["outcome"] == "fail")
+    assert result["verdict"] == "eligible" and warned == len(facts["experts"])
+    assert result["verdict_text"].startswith("硬性要求均符合；另有 ")
+    assert f"{warned} 项一般性要求未符合" in result["verdict_text"]
+    assert "可自动判定的条件均符合" not in result["verdict_text"]
+    # an info rule not followed (liaoning: not relying on a base) is counted too
+    liaoning = _eligible_text("liaoning-2026", example("liaoning-2026"), "2026-06-15")
+    assert liaoning["verdict"] == "eligible" and "1 项倡导性条款未符合" in liaoning["verdict_text"]
+    # at closing before anything is due: the hard duties are pending, so only the judged ones are claimed
+    closing = _eligible_text("liaoning-2026", example("liaoning-2026"), "2026-06-15", stage="closing")
+    pending = sum(1 for r in closing["results"] if r["outcome"] == "pending")
+    assert closing["verdict"] == "eligible" and pending
+    assert closing["verdict_text"].startswith(f"已判定的硬性要求均符合；另有 {pending} 项待办尚未到期")
+
+
+def test_a_bare_eligible_only_when_nothing_is_left() -> None:
+    from engine.explain import verdict_text
+
+    clean = [{"kind": "requirement", "severity": "error", "outcome": "pass"},
+             {"kind": "requirement", "severity": "warning", "outcome": "not_applicable"},
+             {"kind": "entitlement", "severity": "info", "outcome": "fail"}]  # an entitlement not granted: no claim
+    assert verdict_text("eligible", 0, (), True, results=clean) == "符合条件"
+    assert verdict_text("eligible", 2, (), True, results=clean) == "硬性要求均符合；另有 2 项需人工核对"
+    missing = clean + [{"kind": "requirement", "severity": "info", "outcome": "missing"}]
+    assert verdict_text("eligible", 0, (), True, results=missing) == "硬性要求均符合；另有 1 项提醒缺少事实"
 
 
 @pytest.mark.parametrize("regime_id", REGIMES)

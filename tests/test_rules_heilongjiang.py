@@ -198,7 +198,7 @@ def test_only_the_secondment_has_hard_conditions() -> None:
 def test_compliant_secondment_is_eligible_at_application_and_closing(stage: str) -> None:
     result = check(REGIME, example(REGIME, "compliant"), stage=stage, judge="secondment")
     assert result["verdict"] == "eligible"
-    assert result["verdict_text"] == "可自动判定的条件均符合；另有 1 项需人工核对"
+    assert result["verdict_text"] == "硬性要求均符合；另有 1 项需人工核对"
     assert {r["subject"] for r in result["results"]} == {"secondment"}
 
 
