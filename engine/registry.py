@@ -66,6 +66,19 @@ class Registry:
         found = [r for r in self.regimes.values() if key in (r.region, r.region_name)]
         return sorted(found, key=lambda r: r.effective_from)
 
+    def edition_note(self, regime: Regime, as_of: dt.date) -> str:
+        """A warning when `regime`, named explicitly, was not the edition in force on `as_of`: not yet in force, or
+        superseded by a later edition of its region. Empty when it was (or its region has no other edition)."""
+        if as_of < regime.effective_from:
+            return (f"基准日期 {as_of.isoformat()} 早于 {regime.id} 的适用日期 {regime.effective_from.isoformat()}："
+                    "当时本规则集尚未适用，本结论只说明是否符合该规则集")
+        later = [r for r in self.editions(regime.region) if regime.effective_from < r.effective_from <= as_of]
+        if later:
+            newest = later[-1]
+            return (f"基准日期 {as_of.isoformat()} 时{regime.region_name}现行的是 {newest.id}（自 "
+                    f"{newest.effective_from.isoformat()} 起）；本结论按较早的 {regime.id} 判定")
+        return ""
+
     def select(self, region: str, as_of: dt.date) -> Regime:
         """The latest edition of `region` in force on `as_of`."""
         editions = self.editions(region)

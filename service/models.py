@@ -252,6 +252,8 @@ class EvaluationResult(BaseModel):
     manual_checks: list[ManualCheck]
     later_stages: list[LaterRule]
     caveat: str | None = None
+    edition_note: str | None = Field(default=None, description="when the regime was asked for by id: the edition in "
+                                      "force on as_of if it was another, or that this one did not yet apply")
 
 
 class CompactRuleResult(BaseModel):
@@ -296,6 +298,7 @@ class CompactEvaluationResult(BaseModel):
     manual_checks: list[ManualCheck]
     later_stages: list[LaterRule]
     caveat: str | None = None
+    edition_note: str | None = Field(default=None, description="as in the full result")
 
 
 class CompareResponse(BaseModel):

@@ -463,6 +463,9 @@ def _precheck(request: Request, registry: Registry, state: FormState, errors: Er
     view = more.get("view")
     if view is not None:
         context["flags"] = view.flags
+    result = more.get("result")
+    if regime is not None and isinstance(result, dict) and result.get("as_of"):
+        context["edition_note"] = registry.edition_note(regime, dt.date.fromisoformat(result["as_of"]))
     return render(request, "precheck.html", context, status)
 
 
@@ -669,6 +672,10 @@ def result_link(request: Request, token: str) -> Response:
     view = result_view(result, regime, built, None, state)
     context = {"result": result, "regime": regime, "view": view, "decision": decision,
                "facts_text": qn.facts_yaml(facts)}
+    registry: Registry = request.app.state.holder.current
+    live = registry.regimes.get(decision.regime_id)
+    if live is not None:  # the edition the served registry holds under that id: was it the one in force?
+        context["edition_note"] = registry.edition_note(live, decision.as_of)
     return _no_store(render(request, "result_link.html", context))
 
 

@@ -181,3 +181,21 @@ def test_every_missing_outcome_names_what_is_missing() -> None:
                         unnamed += [(rid, path.name, judge, stage, r["rule"]) for r in result["results"]
                                     if r["outcome"] == "missing" and not r["missing"]]
     assert unnamed == []
+
+
+def test_an_edition_named_out_of_its_time_is_flagged() -> None:
+    """`--regime` / `regime` / the form's regime list apply the named edition as asked; the answer says when it was
+    not the one in force (service audit of 2026-11-27: liaoning-2026 on 2020-01-01 read green with no note)."""
+    from engine.compare.core import compare
+
+    reg = registry()
+    liaoning, sh22, sh26 = reg.get("liaoning-2026"), reg.get("shanghai-2022"), reg.get("shanghai-2026")
+    assert "尚未适用" in reg.edition_note(liaoning, dt.date(2020, 1, 1))
+    assert reg.edition_note(liaoning, liaoning.effective_from) == ""  # on its first day: in force
+    assert reg.edition_note(liaoning, liaoning.effective_from - dt.timedelta(days=1)) != ""
+    assert "上海现行的是 shanghai-2026" in reg.edition_note(sh22, dt.date(2026, 6, 1))
+    assert reg.edition_note(sh22, sh26.effective_from - dt.timedelta(days=1)) == ""  # the day before 2026's
+    assert reg.edition_note(sh26, dt.date(2026, 6, 1)) == ""
+    out = compare(reg, example("shanghai-2026"), ["shanghai-2022", "shanghai-2026"], dt.date(2026, 6, 1))
+    assert "shanghai-2026" in out["results"]["shanghai-2022"]["edition_note"]
+    assert "edition_note" not in out["results"]["shanghai-2026"]

@@ -213,3 +213,13 @@ def test_every_operation_has_an_example_request_and_answer(client: TestClient) -
 def test_docs_page(client: TestClient) -> None:
     response = client.get("/docs")
     assert response.status_code == 200 and "swagger" in response.text.lower()
+
+
+def test_evaluate_names_the_edition_in_force_when_another_is_asked_for(client: TestClient) -> None:
+    facts = {"experts": [{"id": "E1", "title": "senior"}]}
+    asked = client.post("/v1/evaluate", json={"regime": "shanghai-2022", "as_of": "2026-06-01", "facts": facts,
+                                             "judge": "expert"}).json()
+    assert "shanghai-2026" in asked["edition_note"]
+    by_region = client.post("/v1/evaluate", json={"region": "上海", "as_of": "2026-06-01", "facts": facts,
+                                                 "judge": "expert"}).json()
+    assert by_region["regime"]["id"] == "shanghai-2026" and "edition_note" not in by_region

@@ -263,6 +263,14 @@ def test_regime_choice_errors_are_inline(client: TestClient) -> None:
     assert chosen.status_code == 200 and "规则集 <strong>liaoning-2026</strong>" in chosen.text
 
 
+def test_a_regime_chosen_by_name_out_of_its_time_says_so(client: TestClient) -> None:
+    # an edition picked by id is applied as asked, with the edition in force on that date named above the verdict
+    old = _post(client, {**FLAWED_FORM, "region": "", "regime": "shanghai-2022", "as_of": "2026-06-01"})
+    assert old.status_code == 200 and "上海现行的是 shanghai-2026" in old.text
+    current = _post(client, {**FLAWED_FORM, "region": "", "regime": "shanghai-2026", "as_of": "2026-06-01"})
+    assert current.status_code == 200 and "现行的是" not in current.text and "尚未适用" not in current.text
+
+
 def test_add_and_remove_rows_without_javascript(client: TestClient) -> None:
     added = _post(client, {**FLAWED_FORM, "action": "add:experts"})
     assert added.status_code == 200 and "预审结论" not in added.text

@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -127,6 +128,8 @@ def render_result(result: dict[str, Any], console: Console) -> None:
     console.print(Text.assemble(("结论：", "bold"), (result.get("verdict_text") or VERDICT_TEXT[result["verdict"]][0], style)))
     console.print(f"规则集 {reg['id']} 版本 {reg['version']} {reg['hash']}  基准日期 {result['as_of']}  "
                   f"阶段 {STAGE_TEXT.get(result.get('stage', ''), '')}  判定对象 {JUDGE_TEXT.get(result.get('judged', ''), '')}")
+    if result.get("edition_note"):
+        console.print("[bold yellow]注意：[/]" + escape(result["edition_note"]))
     if result.get("caveat"):
         console.print(f"[bold yellow]注意：[/]{result['caveat']}")
     if result.get("missing_subjects"):

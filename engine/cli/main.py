@@ -98,6 +98,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     facts = load_facts(args.facts)
     regime, as_of = chosen_regime(args)
     result = evaluate(regime, facts, as_of, engine=args.engine, stage=args.stage, judge=args.judge)
+    if args.regime and (note := load_registry().edition_note(regime, as_of)):
+        result["edition_note"] = note
     if args.format == "json":
         print_json(result)
     else:

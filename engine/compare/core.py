@@ -360,6 +360,9 @@ def compare(registry: Registry, facts: dict[str, Any], regime_ids: list[str] | N
             skipped[r.id] = f"规则集 {r.id} 不判定 '{judge}'"
             continue
         results[r.id] = evaluate(r, facts, as_of, stage=stage, judge=judge)
+        note = registry.edition_note(r, as_of or dt.date.today())  # every edition is compared, in force or not
+        if note:
+            results[r.id]["edition_note"] = note
     if not results:
         raise QueryError(f"所选规则集均不判定 '{judge}'")
     out: dict[str, Any] = {"stage": stage, "judged": judge, "results": results}
@@ -433,7 +436,9 @@ def outcome_table(comparison: dict[str, Any], registry: Registry | None = None) 
                                     by_topic[topic].get(rid, [])) for rid in ids}
         standings = {standing(c) for c in cells.values()}
         rows.append({"topic": topic, "label": topic_label(topic), "disagreeing": len(standings) > 1, "cells": cells})
-    verdicts = {rid: {"verdict": r["verdict"], "summary": r.get("summary", {}), "regime": r["regime"]}
+    verdicts = {rid: {"verdict": r["verdict"], "verdict_text": r.get("verdict_text"), "summary": r.get("summary", {}),
+                      "regime": r["regime"], **({"caveat": r["caveat"]} if r.get("caveat") else {}),
+                      **({"edition_note": r["edition_note"]} if r.get("edition_note") else {})}
                 for rid, r in results.items()}
     return {"regimes": ids, "verdicts": verdicts, "rows": rows}
 

@@ -49,9 +49,14 @@ def compare_text(table: dict[str, Any], console: Console) -> None:
     for rid, v in table["verdicts"].items():
         label, style = VERDICT_LABEL[v["verdict"]]
         s = v["summary"]
-        verdicts.add_row(rid, Text(label, style=f"bold {style}"), *(str(s.get(k, 0)) for k in
-                                                                   ("fail", "missing", "pass", "not_applicable")))
+        # the answer's own headline: a bare 符合条件 would hide the manual checks and advisories it counts
+        verdicts.add_row(rid, Text(v.get("verdict_text") or label, style=f"bold {style}"),
+                         *(str(s.get(k, 0)) for k in ("fail", "missing", "pass", "not_applicable")))
     console.print(verdicts)
+    for rid, v in table["verdicts"].items():
+        for note in (v.get("edition_note"), v.get("caveat")):
+            if note:
+                console.print(f"注意（{rid}）：{note}", markup=False, highlight=False)
     grid = Table(title="逐主题对照（≠ 表示各规则集结果不同）", title_justify="left", title_style="bold", show_lines=True)
     grid.add_column("", width=1)
     grid.add_column("主题", overflow="fold")
