@@ -259,7 +259,8 @@ def obligations(regime: Regime, instances: list[Instance], query: Query) -> list
         for inst in instances:
             if inst.kind != rule.instance_kind:
                 continue
-            if rule.when is not None and truth(rule.when, inst.data) is False:
+            applies = truth(rule.when, inst.data) if rule.when is not None else True
+            if applies is False:
                 continue  # an unknown `when` is listed: the duty may apply
             day, basis = due_date(rule.due, inst.data)
             done = get_path(inst.data, rule.due.fact)
@@ -267,8 +268,10 @@ def obligations(regime: Regime, instances: list[Instance], query: Query) -> list
                 status = "done" if day is None or dt.date.fromisoformat(done) <= day else "done_late"
             elif day is None:
                 status = "unscheduled"
-            else:
-                status = "pending" if query.as_of <= day else "overdue"
+            elif query.as_of <= day:
+                status = "pending"
+            else:  # past the date: overdue only if the duty is known to apply (as its rule's outcome, _due_outcome)
+                status = "overdue" if applies else "undetermined"
             out.append({
                 "rule": rule.id, "what": rule.due.what, "subject_id": inst.subject_id, "stage": rule.stage,
                 "due": day.isoformat() if day else None, "due_basis": basis, "status": status,

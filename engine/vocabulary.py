@@ -116,4 +116,4 @@ STAGE_TEXT = {"application": "申报", "filing": "方案备案", "implementation
 JUDGE_TEXT = {"application": "申报项目", "expert": "专家", "base": "专家服务基地", "locality": "市县年度任务",
               "listing": "推荐一览表", "secondment": "跟岗锻炼"}
 OBLIGATION_TEXT = {"done": "已完成", "done_late": "已完成（逾期）", "pending": "待办", "overdue": "已逾期",
-                   "unscheduled": "截止日期待定"}
+                   "unscheduled": "截止日期待定", "undetermined": "已过截止日期，是否适用尚不能确定（缺少事实）"}

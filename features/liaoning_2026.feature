@@ -26,7 +26,7 @@
     假如阶段为 "application"
     当判定
     那么结论为 "eligible"
-    并且结论说明包含 "另有 1 项需人工核对"
+    并且结论说明包含 "1 项需人工核对"
     并且待办 "application-deadline" 的状态为 "done"
     并且待办 "plan-filing" 的状态为 "pending"
     并且待办 "plan-filing" 的截止日期为 "2026-07-10"

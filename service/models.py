@@ -209,7 +209,7 @@ class Obligation(BaseModel):
     stage: str
     due: str | None
     due_basis: str
-    status: Literal["done", "done_late", "pending", "overdue", "unscheduled"]
+    status: Literal["done", "done_late", "pending", "overdue", "unscheduled", "undetermined"]
     done_on: str | None
     clause: str
     quote: str

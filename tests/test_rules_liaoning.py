@@ -401,6 +401,10 @@ def test_an_unknown_surplus_is_never_overdue() -> None:
     assert outcome(result, "surplus-return") == "missing"
     entry = next(r for r in result["results"] if r["rule"] == f"{R}/surplus-return")
     assert "project.surplus_wan" in entry["missing"]
+    # the duty list agrees with the rule: past the date, not known to apply → undetermined, not overdue
+    assert obligation(result, "surplus-return")["status"] == "undetermined"
+    known = run_at("2026-12-15", {"project.surplus_wan": 0.5})
+    assert outcome(known, "surplus-return") == "fail" and obligation(known, "surplus-return")["status"] == "overdue"
 
 
 def test_no_surplus_is_no_duty() -> None:
@@ -418,7 +422,7 @@ def test_duty_done_late_is_reported_as_such() -> None:
 def test_manual_checks_follow_stage_and_subject() -> None:
     application = run_at("2026-06-01", stage="application")
     assert [m["quote"] for m in application["manual_checks"]] == ["有较高的学术造诣和扎实的业务能力"]
-    assert "另有 1 项需人工核对" in application["verdict_text"]
+    assert "1 项需人工核对" in application["verdict_text"]
     closing = run_at("2026-06-01", stage="closing")
     assert len(closing["manual_checks"]) > len(application["manual_checks"])
     listing = run_at("2026-06-01", stage="application", judge="listing")

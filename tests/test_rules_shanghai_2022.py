@@ -277,7 +277,7 @@ def test_manual_checks_per_judgement(name: str, judge: str, count: int, text: st
     result = check(R22, example(R22, name), stage="application", judge=judge)
     assert len(result["manual_checks"]) == count
     assert any(text in m["quote"] + m["what"] for m in result["manual_checks"])
-    assert f"另有 {count} 项需人工核对" in result["verdict_text"]
+    assert f"{count} 项需人工核对" in result["verdict_text"]
 
 
 def test_the_seal_is_a_manual_check_not_claimed_by_the_form_rules() -> None:

@@ -398,7 +398,7 @@ def test_seal_is_a_manual_check_for_each_form(judge: str, form: str) -> None:
     seal = [m for m in result["manual_checks"] if m["quote"] == "纸质材料需加盖单位公章"]
     assert len(seal) == 1 and form in seal[0]["what"] and "WORD版" in seal[0]["what"]
     assert result["verdict"] == "eligible"
-    assert f"另有 {len(result['manual_checks'])} 项需人工核对" in result["verdict_text"]
+    assert f"{len(result['manual_checks'])} 项需人工核对" in result["verdict_text"]
 
 
 def test_city_record_judges_the_seal_by_rule_not_by_manual_check() -> None:
