@@ -389,8 +389,9 @@ def result_view(result: dict[str, Any], regime: Any, built: Built, q: Questionna
     sections.append({"css": "obligations", "title": "限期事项", "items": result.get("obligations", []), "open": True})
     for css in ("pass", "entitlement"):
         sections.append({"css": css, "title": titles[css], "items": grouped.get(css, []), "open": False})
-    na = sorted({rules[r["rule"]].title if r["rule"] in rules else r["rule"] for r in result["results"]
-                 if r["outcome"] == "not_applicable"})
+    # one line per entry (rule × subject), as every other chip counts, so the count equals summary.not_applicable
+    na = [f"{rules[r['rule']].title if r['rule'] in rules else r['rule']}（{r['subject_id']}）"
+          for r in result["results"] if r["outcome"] == "not_applicable"]
     sections.append({"css": "na", "title": "不适用的条款（条件未触发）", "items": na, "open": False})
     later = result.get("later_stages", [])
     sections.append({"css": "later", "title": "以后阶段的要求（本次未判定）", "items": later, "open": False})

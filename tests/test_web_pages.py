@@ -602,3 +602,20 @@ def test_questions_a_when_makes_irrelevant_are_marked(client: TestClient) -> Non
     assert field and "按已填内容，本项目前不适用" in field.group(0) and "邀请境外专家 = 是" in field.group(0)
     asked = _post(client, {**form, "project.foreign_experts": "true"}).text
     assert 'class="field field-bool inapplicable"' not in asked.split('id="field-project.foreign_affairs_approved"')[0][-400:]
+
+
+def test_the_not_applicable_chip_counts_entries_like_the_summary(client: TestClient) -> None:
+    from engine.facts import load_facts_file
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "heilongjiang-2025" / "compliant.yaml"
+    page = _post(client, {"action": "check", "regime": "heilongjiang-2025", "as_of": "2026-06-01"},
+                 files={"facts_file": ("c.yaml", path.read_bytes(), "application/yaml")})
+    assert page.status_code == 200, page.text[:500]
+    import datetime as dt
+
+    from engine.evaluate import evaluate
+    from engine.registry import Registry
+
+    result = evaluate(Registry.load().get("heilongjiang-2025"), load_facts_file(path), dt.date(2026, 6, 1))
+    listed = re.search(r'<ul class="na-list">(.*?)</ul>', page.text, re.S)
+    assert listed is not None and listed.group(1).count("<li>") == result["summary"]["not_applicable"] > 1
