@@ -761,6 +761,9 @@ def _compare_response(request: Request, registry: Registry, state: FormState | N
         "stage": stage, "judge": judge, "skipped": comparison_.get("skipped", {}),
         "counts": {rid: _counts(r) for rid, r in results.items()},
         "verdict_texts": {rid: r.get("verdict_text") for rid, r in results.items()},
+        # what each green answer did not judge, on the same screen: manual checks and later-stage rules
+        "not_judged": {rid: {"manual": r.get("manual_checks", []), "later": r.get("later_stages", [])}
+                       for rid, r in results.items()},
         "ignored": _ignored(registry, facts, list(results), stage, judge),
         "carried": [(n, v if isinstance(v, list) else [v]) for n, v in (state.values.items() if state else [])
                     if v not in ("", [])],

@@ -362,7 +362,7 @@ def test_compare_from_the_form_and_the_compare_pages_fit_phone_and_desktop(serve
     _by_id(driver, "field-facts_file").send_keys(str(ROOT / "examples" / "shanghai-2026" / "flawed.yaml"))
     _click(driver, "div.actions button[value='check']")
     _click(driver, "div.actions button[value='compare']")
-    assert "本规则集不读取的已填事实" in driver.page_source
+    assert "本次未读取的已填事实" in driver.page_source
     assert _layout_problems(driver) == {}
     _screenshot(driver, "main", ARTIFACTS / "web-compare-facts.png", 1280)
     _screenshot(driver, "main", ARTIFACTS / "web-compare-facts-phone.png", 390, 844)

@@ -578,7 +578,8 @@ def test_the_result_page_shows_no_fact_paths_or_codes_outside_details(client: Te
 
 def test_compare_from_the_form_says_what_each_regime_ignores(client: TestClient) -> None:
     html = _post(client, {**FLAWED_FORM, "action": "compare"}).text
-    assert "本规则集不读取的已填事实" in html and "对本规则集不起作用" in html
+    # "not read this time", never "no effect": a later stage or another judgement may read them
+    assert "本次未读取的已填事实" in html and "以后阶段或其他判定对象可能读取" in html
     row = re.search(r'<tr><th scope="row">黑龙江 2025.*?</tr>', html, re.S)
     assert row and "申请经费支持" in row.group(0)  # Heilongjiang reads no funding figure
     row = re.search(r'<tr><th scope="row">上海 2026.*?</tr>', html, re.S)
@@ -619,3 +620,15 @@ def test_the_not_applicable_chip_counts_entries_like_the_summary(client: TestCli
     result = evaluate(Registry.load().get("heilongjiang-2025"), load_facts_file(path), dt.date(2026, 6, 1))
     listed = re.search(r'<ul class="na-list">(.*?)</ul>', page.text, re.S)
     assert listed is not None and listed.group(1).count("<li>") == result["summary"]["not_applicable"] > 1
+
+
+def test_the_compare_page_shows_what_each_verdict_did_not_judge(client: TestClient) -> None:
+    path = Path(__file__).resolve().parent.parent / "examples" / "liaoning-2026" / "compliant.yaml"
+    page = _post(client, {"action": "compare", "as_of": "2026-06-15"},
+                 files={"facts_file": ("c.yaml", path.read_bytes(), "application/yaml")})
+    assert page.status_code == 200, page.text[:300]
+    html = page.text
+    assert "以后阶段的要求（本次未判定）" in html and "需人工核对（" in html
+    assert "辽宁两份文件适用时间不同" in html  # liaoning's caveat beside its verdict
+    assert "上海现行的是 shanghai-2026" in html  # shanghai-2022, compared on a 2026 date, says it is not in force
+    assert "对本规则集不起作用" not in html
