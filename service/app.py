@@ -340,9 +340,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place that lists the whol
         as_of = parse_date(body.as_of) or dt.date.today()
         regime = _select(registry, body.regime, body.region, as_of)
         _check_facts(body.facts)
-        result = decide(_store(request), regime, as_of, body.facts, body.stage, body.judge)
-        if body.regime and (note := registry.edition_note(regime, as_of)):  # shown, not part of the logged record
-            result["edition_note"] = note
+        note = registry.edition_note(regime, as_of) if body.regime else ""  # an edition asked for by id
+        result = decide(_store(request), regime, as_of, body.facts, body.stage, body.judge, edition_note=note)
         return FastJSONResponse(shaped(result, detail))
 
     @app.post("/v1/compare", tags=["compare"], summary="同一份事实在各规则集下的判定（不记入日志）",

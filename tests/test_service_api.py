@@ -220,6 +220,9 @@ def test_evaluate_names_the_edition_in_force_when_another_is_asked_for(client: T
     asked = client.post("/v1/evaluate", json={"regime": "shanghai-2022", "as_of": "2026-06-01", "facts": facts,
                                              "judge": "expert"}).json()
     assert "shanghai-2026" in asked["edition_note"]
+    # part of the answer sent, so the logged decision reads back with it, unchanged
+    logged = client.get(f"/v1/decisions/{asked['decision_id']}", headers=auth(AUDITOR_TOKEN)).json()
+    assert logged["result"] == asked
     by_region = client.post("/v1/evaluate", json={"region": "上海", "as_of": "2026-06-01", "facts": facts,
                                                  "judge": "expert"}).json()
     assert by_region["regime"]["id"] == "shanghai-2026" and "edition_note" not in by_region

@@ -64,10 +64,14 @@ _snapshots_lock = threading.Lock()
 
 
 def decide(store: Store, regime: Regime, as_of: dt.date, facts: dict[str, Any], stage: str = "application",
-           judge: str = "application", capability: str | None = None) -> dict[str, Any]:
+           judge: str = "application", capability: str | None = None, edition_note: str = "") -> dict[str, Any]:
     """Evaluate and log: the one way a decision is made, for the API and the pages alike. `capability` is a
-    result link's token (stored as its digest only; see `Store.find_by_capability`)."""
+    result link's token (stored as its digest only; see `Store.find_by_capability`). `edition_note` (the
+    registry's word that the edition asked for was not the one in force) is part of the answer, so it is logged
+    in the compact record and the rebuilt result carries it again."""
     result = evaluate(regime, facts, as_of, stage=stage, judge=judge)
+    if edition_note:
+        result["edition_note"] = edition_note
     store.record(regime, as_of, facts, result, capability=capability)  # sets result["decision_id"] once committed
     return result
 
@@ -110,6 +114,9 @@ def _rebuild(store: Store, decision: Decision) -> tuple[Regime, dict[str, Any]]:
                           judge=decision.judged)
     except QueryError as exc:
         raise RecordMismatch(decision.id, f"快照拒绝重算：{exc}") from None
+    record = decision.record
+    if isinstance(record, dict) and record.get("edition_note"):
+        result["edition_note"] = record["edition_note"]  # said when it was decided; not a rule outcome
     result["decision_id"] = decision.id
     return regime, result
 

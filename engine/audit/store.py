@@ -213,7 +213,10 @@ def outcome_digest(verdict: str, outcomes: dict[str, dict[str, str]]) -> str:
 def compact_record(regime: Regime, result: dict[str, Any]) -> dict[str, Any]:
     """What a decision row keeps of its result: the verdict and the outcome codes (`outcome_codes`)."""
     rows = ((r["rule"], r["outcome"]) for r in result.get("results", []))
-    return {"format": COMPACT, "verdict": result["verdict"], "outcomes": outcome_codes(rows, rule_kinds(regime))}
+    record = {"format": COMPACT, "verdict": result["verdict"], "outcomes": outcome_codes(rows, rule_kinds(regime))}
+    if result.get("edition_note"):  # the registry's note on the edition asked for: part of the answer sent
+        record["edition_note"] = result["edition_note"]
+    return record
 
 
 def result_digest(result: dict[str, Any]) -> str:

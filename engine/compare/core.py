@@ -355,6 +355,7 @@ def compare(registry: Registry, facts: dict[str, Any], regime_ids: list[str] | N
     regimes = select_regimes(registry, regime_ids)
     results: dict[str, Any] = {}
     skipped: dict[str, str] = {}
+    notes: dict[str, str] = {}  # beside the results, which stay exactly what evaluate gives
     for r in regimes:
         if judge not in r.judgements:
             skipped[r.id] = f"规则集 {r.id} 不判定 '{judge}'"
@@ -362,12 +363,14 @@ def compare(registry: Registry, facts: dict[str, Any], regime_ids: list[str] | N
         results[r.id] = evaluate(r, facts, as_of, stage=stage, judge=judge)
         note = registry.edition_note(r, as_of or dt.date.today())  # every edition is compared, in force or not
         if note:
-            results[r.id]["edition_note"] = note
+            notes[r.id] = note
     if not results:
         raise QueryError(f"所选规则集均不判定 '{judge}'")
     out: dict[str, Any] = {"stage": stage, "judged": judge, "results": results}
     if skipped:
         out["skipped"] = skipped
+    if notes:
+        out["edition_notes"] = notes
     return out
 
 
@@ -425,6 +428,7 @@ def outcome_table(comparison: dict[str, Any], registry: Registry | None = None) 
     registry given, topics a regime has no rule on read "未规定" rather than "无适用对象".
     """
     results = comparison["results"]
+    notes: dict[str, str] = comparison.get("edition_notes", {})
     ids = list(results)
     by_topic: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for rid, result in results.items():
@@ -438,7 +442,7 @@ def outcome_table(comparison: dict[str, Any], registry: Registry | None = None) 
         rows.append({"topic": topic, "label": topic_label(topic), "disagreeing": len(standings) > 1, "cells": cells})
     verdicts = {rid: {"verdict": r["verdict"], "verdict_text": r.get("verdict_text"), "summary": r.get("summary", {}),
                       "regime": r["regime"], **({"caveat": r["caveat"]} if r.get("caveat") else {}),
-                      **({"edition_note": r["edition_note"]} if r.get("edition_note") else {})}
+                      **({"edition_note": notes[rid]} if rid in notes else {})}
                 for rid, r in results.items()}
     return {"regimes": ids, "verdicts": verdicts, "rows": rows}
 
