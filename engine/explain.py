@@ -7,7 +7,7 @@ import functools
 import re
 import string
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,12 +158,17 @@ class Query:
 def verdict(results: list[dict[str, Any]], missing_subjects: tuple[str, ...] = ()) -> Verdict:
     """ineligible if a hard requirement failed; otherwise incomplete if a required subject is absent, a hard
     requirement lacks facts, or no hard requirement could be decided at all; otherwise eligible."""
-    hard = [r for r in results if r["kind"] == "requirement" and r["severity"] == "error"]
-    if any(r["outcome"] == "fail" for r in hard):
+    return verdict_of({r["outcome"] for r in results if r["kind"] == "requirement" and r["severity"] == "error"},
+                      missing_subjects)
+
+
+def verdict_of(hard: Collection[str], missing_subjects: tuple[str, ...] = ()) -> Verdict:
+    """`verdict` from the outcomes of the hard requirements alone (batch replay collects only those)."""
+    if "fail" in hard:
         return "ineligible"
-    if missing_subjects or any(r["outcome"] == "missing" for r in hard):
+    if missing_subjects or "missing" in hard:
         return "incomplete"
-    if not any(r["outcome"] == "pass" for r in hard):
+    if "pass" not in hard:
         return "incomplete"  # nothing hard was checked: never a green 符合条件
     return "eligible"
 
@@ -410,8 +415,4 @@ def outcome_codes(regime: Regime, instances: list[Instance], absent_lists: dict[
         if rule.kind == "requirement" and rule.severity == "error":
             hard.update(found)
         codes.setdefault(kind, {})[rule.id.split("/", 1)[-1]] = "".join([letter[o] for o in found])
-    if "fail" in hard:
-        return "ineligible", codes
-    if query.missing_subjects or "missing" in hard or "pass" not in hard:
-        return "incomplete", codes
-    return "eligible", codes
+    return verdict_of(hard, query.missing_subjects), codes

@@ -79,13 +79,16 @@ def parse_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' 不是有效日期（格式 YYYY-MM-DD）") from None
 
 
-def chosen_regime(args: argparse.Namespace) -> tuple[Regime, dt.date]:
-    """The regime `--regime ID`, or the edition of `--region` in force on `--as-of` (default today)."""
+def chosen_regime(args: argparse.Namespace) -> tuple[Regime, dt.date, str]:
+    """The regime `--regime ID`, or the edition of `--region` in force on `--as-of` (default today), and the
+    registry's note when an edition named by id was not the one in force then (`Registry.edition_note`)."""
     as_of = args.as_of or dt.date.today()
     if args.regime:
-        return load_registry().get(args.regime), as_of
+        registry = load_registry()
+        regime = registry.get(args.regime)
+        return regime, as_of, registry.edition_note(regime, as_of)
     if args.region:
-        return load_registry().select(args.region, as_of), as_of
+        return load_registry().select(args.region, as_of), as_of, ""
     raise BadInput("请用 --regime ID 或 --region 地区 [--as-of 日期] 指定规则集")
 
 

@@ -52,7 +52,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
 def _obligations(args: argparse.Namespace) -> tuple[Regime, dict[str, Any]]:
     facts = load_facts(args.facts)
-    regime, as_of = chosen_regime(args)
+    regime, as_of, _ = chosen_regime(args)
     return regime, evaluate(regime, facts, as_of, stage="application", judge=args.judge)
 
 

@@ -96,9 +96,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     facts = load_facts(args.facts)
-    regime, as_of = chosen_regime(args)
+    regime, as_of, note = chosen_regime(args)  # one registry load: compiling every policy takes ≈ 0.3 s
     result = evaluate(regime, facts, as_of, engine=args.engine, stage=args.stage, judge=args.judge)
-    if args.regime and (note := load_registry().edition_note(regime, as_of)):
+    if note:
         result["edition_note"] = note
     if args.format == "json":
         print_json(result)
